@@ -1,0 +1,89 @@
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import { serializerCompiler, validatorCompiler } from '@fastify/type-provider-zod';
+import type { Logger } from 'pino';
+import { healthRoutes } from './http/health.js';
+import type { Services } from './services.js';
+import { webhookRoutes } from './webhook/route.js';
+import type { Notification } from './webhook/schema.js';
+
+export interface AppOptions {
+  services: Services;
+  logger: Logger;
+  workersRunning?: () => boolean;
+  onRenewalReminder?: (notification: Notification) => Promise<void>;
+  readinessDetails?: () => Promise<Record<string, unknown>>;
+  /** Admin routes (dashboard, metrics) registered by their own plugins. */
+  plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+}
+
+/**
+ * Builds the HTTP app without listening: tests inject requests, main.ts owns listen and shutdown.
+ * Stages: framework settings, then routes by role.
+ */
+export async function buildApp({
+  services,
+  logger,
+  workersRunning,
+  onRenewalReminder,
+  readinessDetails,
+  plugins = [],
+}: AppOptions): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Behind no proxy, a slow client must not hold a socket forever (fastify's docs recommend non-zero).
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+    keepAliveTimeout: 5_000,
+    bodyLimit: config.webhook.bodyLimit,
+    logController: new LogController({
+      disableRequestLogging: (request) => request.url.startsWith('/health') || request.url === '/metrics',
+    }),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (request.url.startsWith('/webhooks/')) {
+      services.metrics?.webhookRequests.inc({ outcome: status >= 500 ? 'error' : 'invalid' });
+    }
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      // Redis down or similar: say so plainly; the sender may retry.
+      return reply
+        .code(503)
+        .send({
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message: 'Temporarily unable to accept the request',
+        });
+    }
+    const message = error.validation ? `Invalid notification: ${error.message}` : error.message;
+    return reply
+      .code(status)
+      .send({ statusCode: status, error: STATUS_CODES[status], code: error.code, message });
+  });
+
+  await app.register(healthRoutes, { redis: services.redis, workersRunning, details: readinessDetails });
+  if (config.role !== 'worker') {
+    if (!config.webhook.verificationToken)
+      throw new Error('WEBHOOK_VERIFICATION_TOKEN is required to receive webhooks');
+    await app.register(webhookRoutes, {
+      verificationToken: config.webhook.verificationToken,
+      bodyLimit: config.webhook.bodyLimit,
+      intake: services.intake,
+      metrics: services.metrics,
+      onRenewalReminder,
+    });
+  }
+  for (const plugin of plugins) await app.register(plugin);
+  await app.ready();
+  return app;
+}

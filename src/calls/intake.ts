@@ -1,0 +1,80 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Metrics } from '../infra/metrics.js';
+import { enrichJobId, type Queues } from '../queues.js';
+import type { Notification, TelephonySessionBody } from '../webhook/schema.js';
+import { accountIdOf } from '../webhook/schema.js';
+import type { CallState } from './call-state.js';
+import type { PartySnapshot } from './types.js';
+
+interface Deps {
+  config: Config;
+  callState: CallState;
+  queues: Queues;
+  logger: Logger;
+  metrics?: Metrics;
+}
+
+export type IntakeOutcome = 'accepted' | 'duplicate';
+
+/**
+ * What the webhook does with a valid telephony-session notification: record it in the call state and,
+ * when the call has ended, schedule its lookup. Redis only: nothing here calls RingCentral or a CRM.
+ */
+export function createCallIntake({ config, callState, queues }: Deps) {
+  async function scheduleLookup(telephonySessionId: string, accountId: string, delayMs: number) {
+    // The job id is the call: a second end event, a redelivery or another api process adds nothing.
+    await queues.enrich.add(
+      'enrich',
+      { telephonySessionId, accountId },
+      { jobId: enrichJobId(telephonySessionId), delay: delayMs },
+    );
+  }
+
+  return {
+    scheduleLookup,
+    async accept(notification: Notification, body: TelephonySessionBody): Promise<IntakeOutcome> {
+      const accountId = accountIdOf(notification, body);
+      const parties = body.parties.map((party) => toSnapshot(party, body));
+      const { duplicate, awaitingLookup } = await callState.record({
+        uuid: notification.uuid,
+        telephonySessionId: body.telephonySessionId,
+        sessionId: body.sessionId,
+        accountId,
+        parties,
+        journeyEntry: {
+          step: 'notification',
+          uuid: notification.uuid,
+          sequence: body.sequence,
+          parties: parties.map((party) => `${party.id}:${party.status}`).join(','),
+        },
+      });
+      if (awaitingLookup) {
+        await scheduleLookup(body.telephonySessionId, accountId, config.enrich.visibilityDelayMs);
+      }
+      return duplicate ? 'duplicate' : 'accepted';
+    },
+  };
+}
+
+export type CallIntake = ReturnType<typeof createCallIntake>;
+
+function toSnapshot(
+  party: TelephonySessionBody['parties'][number],
+  body: TelephonySessionBody,
+): PartySnapshot {
+  return {
+    id: party.id,
+    accountId: party.accountId,
+    extensionId: party.extensionId,
+    direction: party.direction,
+    status: party.status.code,
+    reason: party.status.reason,
+    from: party.from,
+    to: party.to,
+    missedCall: party.missedCall,
+    recordings: party.recordings,
+    sequence: body.sequence,
+    eventTime: body.eventTime,
+  };
+}

@@ -1,0 +1,32 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from '../infra/keys.js';
+
+/**
+ * A call's story for `rc-enrich call <id>`: notifications, lookups, match, deliveries. Capped and
+ * expiring like the rest of the call state, so it never grows without bound.
+ */
+export interface JourneyEntry {
+  at: string;
+  step: 'notification' | 'ended' | 'lookup' | 'matched' | 'not-found' | 'delivery' | 'dead-letter' | 'replay';
+  [detail: string]: unknown;
+}
+
+export function createJourney(redis: Redis, keys: Keys, ttlSeconds = 7 * 24 * 3600, maxEntries = 200) {
+  return {
+    async add(telephonySessionId: string, entry: Omit<JourneyEntry, 'at'>): Promise<void> {
+      const key = keys.callJourney(telephonySessionId);
+      await redis
+        .multi()
+        .rpush(key, JSON.stringify({ at: new Date().toISOString(), ...entry }))
+        .ltrim(key, -maxEntries, -1)
+        .expire(key, ttlSeconds)
+        .exec();
+    },
+    async list(telephonySessionId: string): Promise<JourneyEntry[]> {
+      const raw = await redis.lrange(keys.callJourney(telephonySessionId), 0, -1);
+      return raw.map((entry) => JSON.parse(entry) as JourneyEntry);
+    },
+  };
+}
+
+export type Journey = ReturnType<typeof createJourney>;

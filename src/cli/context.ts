@@ -1,0 +1,54 @@
+import { ConfigError, parseConfig, type Config } from '../config.js';
+import { createLogger, type Logger } from '../infra/logger.js';
+import { RedisUnavailableError } from '../infra/redis.js';
+import { createServices, type Services } from '../services.js';
+import { LoginError, PermanentError, RetryableError } from '../errors.js';
+
+/** Thrown by a command to exit non-zero with a message and no stack trace. */
+export class CliError extends Error {
+  override name = 'CliError';
+}
+
+export function loadCliConfig(env: Record<string, string | undefined> = process.env): Config {
+  return parseConfig(env);
+}
+
+/** CLI logs go to stderr at warn level unless LOG_LEVEL says otherwise: stdout is for the answer. */
+export function cliLogger(config: Config): Logger {
+  const level = config.env.LOG_LEVEL ? config.logLevel : 'warn';
+  return createLogger(level, process.stderr);
+}
+
+/** Run `fn` with the services opened and always closed again. */
+export async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
+  const services = await createServices(config, cliLogger(config));
+  try {
+    return await fn(services);
+  } finally {
+    await services.close();
+  }
+}
+
+/**
+ * Every command's action goes through here: known failures print one clear line and exit 1;
+ * anything unexpected prints its stack and exits 1. A failing command never exits 0.
+ */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (err) {
+      const known =
+        err instanceof CliError ||
+        err instanceof ConfigError ||
+        err instanceof RedisUnavailableError ||
+        err instanceof LoginError ||
+        err instanceof PermanentError ||
+        err instanceof RetryableError;
+      console.error(
+        `rc-enrich: ${known ? (err as Error).message : err instanceof Error ? err.stack : String(err)}`,
+      );
+      process.exitCode = 1;
+    }
+  };
+}

@@ -1,0 +1,195 @@
+import { z } from 'zod';
+
+/**
+ * The one configuration schema. Server, workers and CLI all read their settings from the
+ * object `loadConfig` returns; nothing else in the codebase reads `process.env`.
+ * The names of the contract variables (design.md) must not change.
+ */
+
+const ms = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value));
+
+const url = (name: string) =>
+  z.string().refine((value) => {
+    try {
+      const parsed = new URL(value);
+      return parsed.protocol === 'http:' || parsed.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, `${name} must be an http(s) URL`);
+
+const adapterList = z
+  .string()
+  .default('stdout')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
+  )
+  .refine((names) => names.length > 0, 'CRM_ADAPTER must name at least one adapter');
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine((value) => /^rediss?:\/\//.test(value), 'REDIS_URL must start with redis:// or rediss://'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'QUEUE_PREFIX may only hold letters, digits, "_", "." and "-"')
+    .default('rc-enrich'),
+
+  RINGCENTRAL_SERVER_URL: url('RINGCENTRAL_SERVER_URL').default('https://platform.ringcentral.com'),
+  RINGCENTRAL_CLIENT_ID: optionalString,
+  RINGCENTRAL_CLIENT_SECRET: optionalString,
+  RINGCENTRAL_JWT: optionalString,
+  /** Extra hosts (comma-separated) allowed to receive the RingCentral bearer token, e.g. a media host. */
+  RINGCENTRAL_TRUSTED_HOSTS: z.string().default(''),
+
+  WEBHOOK_VERIFICATION_TOKEN: optionalString,
+  PUBLIC_URL: optionalString.pipe(url('PUBLIC_URL').optional()),
+  /** Largest webhook body accepted; RingCentral notifications are a few KiB. */
+  WEBHOOK_BODY_LIMIT: positive(256 * 1024),
+
+  CRM_ADAPTER: adapterList,
+  CRM_WEBHOOK_URL: optionalString.pipe(url('CRM_WEBHOOK_URL').optional()),
+  CRM_WEBHOOK_SECRET: optionalString,
+
+  ADMIN_USER: z.string().default('admin'),
+  ADMIN_PASSWORD: optionalString,
+
+  // Enrichment timing. RingCentral's real figures are the defaults; tests and the demo shrink them.
+  /** Wait after a call ends before the first Active Calls lookup (records show 3–10 s after the end). */
+  ENRICH_VISIBILITY_DELAY_MS: ms(3_000),
+  /** How long after the end a call is looked for in Active Calls (RingCentral keeps it ~120 s). */
+  ENRICH_ACTIVE_WINDOW_MS: ms(115_000),
+  /** Minimum gap between two Active Calls listings of one account; leaves Heavy budget for the Call Log. */
+  ENRICH_POLL_INTERVAL_MS: ms(7_000),
+  /** How long after the end the Call Log is tried before the call counts as not found. */
+  ENRICH_CALL_LOG_WINDOW_MS: ms(600_000),
+  /** Minimum gap between two Call Log queries of one account. */
+  ENRICH_CALL_LOG_INTERVAL_MS: ms(20_000),
+  /** A call with no event for this long is treated as ended (a lost Disconnected must not strand it). */
+  ENRICH_QUIET_PERIOD_MS: ms(4 * 60 * 60 * 1000),
+  /** What to do with a call never found: deliver what the notifications told us, or dead-letter it. */
+  ENRICH_NOT_FOUND: z.enum(['deliver', 'dead-letter']).default('deliver'),
+  ENRICH_CONCURRENCY: positive(50),
+
+  // The Heavy rate-limit group (Active Calls, Call Log, recordings): 10 requests a minute by default.
+  RC_HEAVY_LIMIT: positive(10),
+  RC_HEAVY_WINDOW_MS: positive(60_000),
+  /** Added to the window: RingCentral counts arrivals, we count departures. */
+  RC_HEAVY_SAFETY_MS: ms(1_000),
+  /** Pause for every Heavy request after a 429 without Retry-After (RingCentral says 30 s). */
+  RC_DEFAULT_RETRY_AFTER_MS: positive(30_000),
+  RC_REQUEST_TIMEOUT_MS: positive(15_000),
+
+  DELIVERY_ATTEMPTS: positive(25),
+  DELIVERY_BACKOFF_MS: positive(5_000),
+  DELIVERY_MAX_BACKOFF_MS: positive(60 * 60 * 1000),
+  DELIVERY_CONCURRENCY: positive(10),
+  DELIVERY_TIMEOUT_MS: positive(15_000),
+
+  SHUTDOWN_GRACE_MS: positive(10_000),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export function parseConfig(env: Record<string, string | undefined>) {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map(
+      (issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
+  }
+  const e = result.data;
+  const config = {
+    port: e.PORT,
+    host: e.HOST,
+    role: e.ROLE,
+    logLevel: e.LOG_LEVEL,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    ringcentral: {
+      serverUrl: e.RINGCENTRAL_SERVER_URL.replace(/\/+$/, ''),
+      clientId: e.RINGCENTRAL_CLIENT_ID,
+      clientSecret: e.RINGCENTRAL_CLIENT_SECRET,
+      jwt: e.RINGCENTRAL_JWT,
+      trustedHosts: e.RINGCENTRAL_TRUSTED_HOSTS.split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+      requestTimeoutMs: e.RC_REQUEST_TIMEOUT_MS,
+      heavy: {
+        limit: e.RC_HEAVY_LIMIT,
+        windowMs: e.RC_HEAVY_WINDOW_MS,
+        safetyMs: e.RC_HEAVY_SAFETY_MS,
+        defaultRetryAfterMs: e.RC_DEFAULT_RETRY_AFTER_MS,
+      },
+    },
+    webhook: {
+      verificationToken: e.WEBHOOK_VERIFICATION_TOKEN,
+      publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+      bodyLimit: e.WEBHOOK_BODY_LIMIT,
+    },
+    crm: {
+      adapters: e.CRM_ADAPTER,
+      webhookUrl: e.CRM_WEBHOOK_URL,
+      webhookSecret: e.CRM_WEBHOOK_SECRET,
+    },
+    admin: { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD },
+    enrich: {
+      visibilityDelayMs: e.ENRICH_VISIBILITY_DELAY_MS,
+      activeWindowMs: e.ENRICH_ACTIVE_WINDOW_MS,
+      pollIntervalMs: e.ENRICH_POLL_INTERVAL_MS,
+      callLogWindowMs: e.ENRICH_CALL_LOG_WINDOW_MS,
+      callLogIntervalMs: e.ENRICH_CALL_LOG_INTERVAL_MS,
+      quietPeriodMs: e.ENRICH_QUIET_PERIOD_MS,
+      notFound: e.ENRICH_NOT_FOUND,
+      concurrency: e.ENRICH_CONCURRENCY,
+    },
+    delivery: {
+      attempts: e.DELIVERY_ATTEMPTS,
+      backoffMs: e.DELIVERY_BACKOFF_MS,
+      maxBackoffMs: e.DELIVERY_MAX_BACKOFF_MS,
+      concurrency: e.DELIVERY_CONCURRENCY,
+      timeoutMs: e.DELIVERY_TIMEOUT_MS,
+    },
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    /** The raw environment, for adapters that read their own settings (validated by each adapter). */
+    env: Object.freeze({ ...env }) as Readonly<Record<string, string | undefined>>,
+  };
+  return config;
+}
+
+export type Config = ReturnType<typeof parseConfig>;
+
+/** Roles that run the workers need RingCentral credentials; the api alone needs the verification token. */
+export function assertRunnable(config: Config): void {
+  const missing: string[] = [];
+  if (config.role !== 'worker' && !config.webhook.verificationToken)
+    missing.push('WEBHOOK_VERIFICATION_TOKEN');
+  if (config.role !== 'api') {
+    if (!config.ringcentral.clientId) missing.push('RINGCENTRAL_CLIENT_ID');
+    if (!config.ringcentral.clientSecret) missing.push('RINGCENTRAL_CLIENT_SECRET');
+    if (!config.ringcentral.jwt) missing.push('RINGCENTRAL_JWT');
+  }
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Missing required setting${missing.length > 1 ? 's' : ''}: ${missing.join(', ')} (see .env.example)`,
+    );
+  }
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

@@ -1,0 +1,36 @@
+import type { Logger } from 'pino';
+import type { CallState } from '../calls/call-state.js';
+import type { CallIntake } from '../calls/intake.js';
+import type { Journey } from '../calls/journey.js';
+
+/**
+ * A lost `Disconnected` notification must not strand a call: calls with no event for the quiet
+ * period are declared ended and looked up like any other. Runs as a scheduled maintenance job.
+ */
+export function createQuietSweep(deps: {
+  callState: CallState;
+  intake: CallIntake;
+  journey: Journey;
+  quietPeriodMs: number;
+  logger: Logger;
+}) {
+  return async (): Promise<{ ended: number }> => {
+    const quietSince = Date.now() - deps.quietPeriodMs;
+    let ended = 0;
+    for (const telephonySessionId of await deps.callState.quietCalls(quietSince)) {
+      if (!(await deps.callState.endQuietCall(telephonySessionId, quietSince))) continue;
+      const call = await deps.callState.get(telephonySessionId);
+      if (!call) continue;
+      await deps.journey.add(telephonySessionId, {
+        step: 'ended',
+        reason: 'quiet',
+        quietPeriodMs: deps.quietPeriodMs,
+      });
+      await deps.intake.scheduleLookup(telephonySessionId, call.accountId, 0);
+      ended++;
+    }
+    if (ended > 0)
+      deps.logger.warn({ ended }, 'calls ended by the quiet period (their last notification never came)');
+    return { ended };
+  };
+}

@@ -1,0 +1,102 @@
+import type { Redis } from 'ioredis';
+import type { RingCentralCallRecord } from '../calls/types.js';
+import type { Keys } from '../infra/keys.js';
+import { tryLock, waitForUnlock } from '../ringcentral/redis-lock.js';
+import { createListingStore, type ListingKind, type ListingMeta } from './listing-store.js';
+import { matchRecords } from './match.js';
+
+export type LookupResult =
+  | { status: 'matched'; records: RingCentralCallRecord[]; fetchId: string; fetched: boolean }
+  | { status: 'absent' | 'in-progress' | 'waiting'; retryAt: number; fetchId?: string; fetched: boolean };
+
+interface Options {
+  redis: Redis;
+  keys: Keys;
+  kind: ListingKind;
+  /** Minimum time between two listings of one account (paces the shared Heavy budget). */
+  minIntervalMs: number;
+  /** Fetches the whole listing (all pages). Throws RetryableError when the budget says wait. */
+  fetchAll: (accountId: string) => Promise<RingCentralCallRecord[]>;
+  lockTtlMs?: number;
+}
+
+/**
+ * One listing serves every pending call of an account. A call asks for a listing sent after its
+ * `notBefore` time; if the latest one is older, exactly one caller across all workers and processes
+ * (a Redis lock) fetches a new one, no sooner than `minIntervalMs` after the previous, while the others
+ * wait for it and read their records from the shared index.
+ */
+export function createSharedListing({
+  redis,
+  keys,
+  kind,
+  minIntervalMs,
+  fetchAll,
+  lockTtlMs = 60_000,
+}: Options) {
+  const store = createListingStore(redis, keys, kind);
+  const lockKey = (accountId: string) => keys.listingLock(kind, accountId);
+
+  async function fetchFresh(accountId: string, notBefore: number): Promise<'fetched' | 'not-now'> {
+    const release = await tryLock(redis, lockKey(accountId), lockTtlMs);
+    if (!release) {
+      await waitForUnlock(redis, lockKey(accountId), lockTtlMs, 50);
+      return 'not-now';
+    }
+    try {
+      // Another process may have fetched while we were getting here.
+      const meta = await store.meta(accountId);
+      if (meta && (meta.startedAt >= notBefore || Date.now() < meta.startedAt + minIntervalMs))
+        return 'not-now';
+      const startedAt = Date.now();
+      const records = await fetchAll(accountId);
+      await store.save(accountId, startedAt, records);
+      return 'fetched';
+    } finally {
+      await release();
+    }
+  }
+
+  async function inspect(
+    accountId: string,
+    meta: ListingMeta,
+    call: CallKeys,
+    fetched: boolean,
+  ): Promise<LookupResult> {
+    const match = matchRecords(await store.find(accountId, meta.fetchId, call));
+    if (match.status === 'matched') return { ...match, fetchId: meta.fetchId, fetched };
+    return { status: match.status, retryAt: meta.startedAt + minIntervalMs, fetchId: meta.fetchId, fetched };
+  }
+
+  return {
+    kind,
+    store,
+    /**
+     * Look a call up in a listing sent at or after `notBefore`. Fetches one when due and allowed;
+     * otherwise says when to ask again (`retryAt`).
+     */
+    async lookup(accountId: string, call: CallKeys, notBefore: number): Promise<LookupResult> {
+      let fetched = false;
+      for (let round = 0; round < 3; round++) {
+        const meta = await store.meta(accountId);
+        if (meta && meta.startedAt >= notBefore) {
+          const result = await inspect(accountId, meta, call, fetched);
+          if (result.status === 'matched' || Date.now() < result.retryAt) return result;
+          // Absent from a listing that is already old enough to be replaced: ask for a newer one.
+          notBefore = meta.startedAt + 1;
+        }
+        const nextAllowed = meta ? meta.startedAt + minIntervalMs : 0;
+        if (Date.now() < nextAllowed) return { status: 'waiting', retryAt: nextAllowed, fetched };
+        if ((await fetchFresh(accountId, notBefore)) === 'fetched') fetched = true;
+      }
+      return { status: 'waiting', retryAt: Date.now() + Math.min(minIntervalMs, 1_000), fetched };
+    },
+  };
+}
+
+interface CallKeys {
+  telephonySessionId: string;
+  sessionId: string;
+}
+
+export type SharedListing = ReturnType<typeof createSharedListing>;

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+
+export interface HealthOptions {
+  redis: Redis;
+  /** Absent when this process runs no workers (ROLE=api). */
+  workersRunning?: () => boolean;
+  /** Extra readiness facts (e.g. the webhook subscription's state); never fail readiness on their own. */
+  details?: () => Promise<Record<string, unknown>>;
+}
+
+/** /health/live says the process is up; /health/ready says it can do its job (Redis and workers). */
+export async function healthRoutes(app: FastifyInstance, options: HealthOptions) {
+  app.get('/health/live', async () => ({ status: 'ok' }));
+
+  app.get('/health/ready', async (_request, reply) => {
+    const checks: Record<string, unknown> = {};
+    let ready = true;
+    try {
+      await withTimeout(options.redis.ping(), 1_000);
+      checks.redis = 'ok';
+    } catch (err) {
+      ready = false;
+      checks.redis = `unreachable: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (options.workersRunning) {
+      const running = options.workersRunning();
+      checks.workers = running ? 'running' : 'stopped';
+      ready &&= running;
+    }
+    if (options.details) {
+      try {
+        Object.assign(checks, await withTimeout(options.details(), 1_000));
+      } catch {
+        checks.details = 'unavailable';
+      }
+    }
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ok' : 'unavailable', checks });
+  });
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

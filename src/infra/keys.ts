@@ -1,0 +1,45 @@
+/**
+ * Every Redis key rc-enrich writes starts with one hash-tagged namespace, `{<QUEUE_PREFIX>}`, so that
+ * (a) two services with different prefixes share a Redis without touching each other, and
+ * (b) on Redis Cluster all our keys (and BullMQ's) land in one slot, which Lua scripts require.
+ */
+export function bullPrefix(queuePrefix: string): string {
+  return `{${queuePrefix}}`;
+}
+
+export function createKeys(queuePrefix: string) {
+  const ns = `${bullPrefix(queuePrefix)}:rc`;
+  return {
+    namespace: ns,
+    /** Notification uuids already seen (redelivery dedupe). */
+    seenNotification: (uuid: string) => `${ns}:seen:${uuid}`,
+    /** Per-call party states: hash partyId -> JSON. */
+    callParties: (telephonySessionId: string) => `${ns}:call:${telephonySessionId}:parties`,
+    /** Per-call facts: hash (sessionId, accountId, firstSeenAt, lastEventAt, endedAt, ...). */
+    callMeta: (telephonySessionId: string) => `${ns}:call:${telephonySessionId}:meta`,
+    /** Per-call journey for `rc-enrich call <id>`: capped list of JSON entries. */
+    callJourney: (telephonySessionId: string) => `${ns}:call:${telephonySessionId}:journey`,
+    /** Live calls by last event time, swept for calls whose Disconnected never came. */
+    liveCalls: () => `${ns}:live-calls`,
+    /** Shared listings (Active Calls / Call Log) per account. */
+    listingMeta: (kind: string, accountId: string) => `${ns}:listing:${kind}:${accountId}`,
+    listingIndex: (kind: string, accountId: string, fetchId: string) =>
+      `${ns}:listing:${kind}:${accountId}:${fetchId}`,
+    listingLock: (kind: string, accountId: string) => `${ns}:lock:listing:${kind}:${accountId}`,
+    /** Calls of an account waiting for the Call Log, scored by first-seen time (sets the query's dateFrom). */
+    callLogPending: (accountId: string) => `${ns}:pending:call-log:${accountId}`,
+    /** Rate-limit budget of one RingCentral API group. */
+    budget: (group: string) => `${ns}:budget:${group}`,
+    budgetPenalty: (group: string) => `${ns}:budget:${group}:penalty`,
+    budgetLimits: (group: string) => `${ns}:budget:${group}:limits`,
+    /** Shared RingCentral token store (the SDK's localStorage) and its login lock. */
+    token: (item: string) => `${ns}:token:${item}`,
+    loginLock: () => `${ns}:lock:login`,
+    /** Adapter state (e.g. call -> CRM record id). */
+    adapter: (adapterName: string) => `${ns}:adapter:${adapterName}`,
+    /** Subscription bookkeeping (issue: stay registered). */
+    subscription: () => `${ns}:subscription`,
+  };
+}
+
+export type Keys = ReturnType<typeof createKeys>;

@@ -1,0 +1,38 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+/**
+ * Paths never written to logs: RingCentral's verification token, bearer tokens, CRM secrets.
+ * Hyphenated header names need bracket syntax.
+ */
+export const redactPaths = [
+  'req.headers.authorization',
+  'req.headers["verification-token"]',
+  'req.headers["validation-token"]',
+  'req.headers["webhook-signature"]',
+  'headers.authorization',
+  'headers["verification-token"]',
+  '*.access_token',
+  '*.refresh_token',
+  '*.accessToken',
+  '*.password',
+  '*.secret',
+  '*.clientSecret',
+  '*.jwt',
+  '*.token',
+  'access_token',
+  'refresh_token',
+  'password',
+  'secret',
+  'token',
+  'jwt',
+];
+
+export function loggerOptions(level: string): LoggerOptions {
+  return { level, redact: { paths: redactPaths, censor: '[redacted]' } };
+}
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
+}
+
+export type { Logger };

@@ -1,0 +1,73 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * Every metric rc-enrich exports, in one registry per service instance (tests build several).
+ * Names follow Prometheus conventions: `rc_enrich_` prefix, base units, `_total` on counters.
+ */
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'rc_enrich_' });
+  const registers = [registry];
+
+  return {
+    registry,
+    webhookRequests: new Counter({
+      name: 'rc_enrich_webhook_requests_total',
+      help: 'Webhook requests received, by outcome (accepted, duplicate, handshake, unauthorized, invalid, error)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    callsEnriched: new Counter({
+      name: 'rc_enrich_calls_enriched_total',
+      help: 'Calls handed to delivery, by where their data came from (active-calls, call-log, event)',
+      labelNames: ['source'] as const,
+      registers,
+    }),
+    callsDeadLettered: new Counter({
+      name: 'rc_enrich_calls_dead_lettered_total',
+      help: 'Calls moved to the dead letters, by stage (enrich, deliver)',
+      labelNames: ['stage'] as const,
+      registers,
+    }),
+    ringcentralRequests: new Counter({
+      name: 'rc_enrich_ringcentral_requests_total',
+      help: 'Requests sent to RingCentral, by API group and HTTP status (0 = network error)',
+      labelNames: ['group', 'status'] as const,
+      registers,
+    }),
+    ringcentralRateLimited: new Counter({
+      name: 'rc_enrich_ringcentral_rate_limited_total',
+      help: 'HTTP 429 answers from RingCentral, by API group',
+      labelNames: ['group'] as const,
+      registers,
+    }),
+    ringcentralBudgetRemaining: new Gauge({
+      name: 'rc_enrich_ringcentral_budget_remaining',
+      help: 'Requests left in the current rate-limit window, by API group (shared by all processes)',
+      labelNames: ['group'] as const,
+      registers,
+    }),
+    crmDeliveries: new Counter({
+      name: 'rc_enrich_crm_deliveries_total',
+      help: 'CRM delivery attempts, by adapter and outcome (delivered, skipped, retry, dead-letter)',
+      labelNames: ['adapter', 'outcome'] as const,
+      registers,
+    }),
+    endToEndLatency: new Histogram({
+      name: 'rc_enrich_call_end_to_delivery_seconds',
+      help: 'Seconds from the end of a call to its delivery to the CRM',
+      labelNames: ['adapter'] as const,
+      buckets: [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 1800, 3600],
+      registers,
+    }),
+    jobDuration: new Histogram({
+      name: 'rc_enrich_job_duration_seconds',
+      help: 'Time a worker spent on one job run, by queue',
+      labelNames: ['queue'] as const,
+      buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,42 @@
+import closeWithGrace from 'close-with-grace';
+import { ConfigError, assertRunnable, parseConfig } from './config.js';
+import { createLogger } from './infra/logger.js';
+import { RedisUnavailableError } from './infra/redis.js';
+import { startService } from './runtime.js';
+
+/** `npm start`: the service in the foreground, configured by the environment. */
+export async function main(env: Record<string, string | undefined> = process.env): Promise<void> {
+  let config;
+  try {
+    config = parseConfig(env);
+    assertRunnable(config);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`rc-enrich: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  let service;
+  try {
+    service = await startService(config, logger);
+  } catch (err) {
+    if (err instanceof RedisUnavailableError || err instanceof ConfigError) {
+      console.error(`rc-enrich: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const running = service;
+  closeWithGrace({ delay: config.shutdownGraceMs, logger }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an error');
+    else logger.info({ signal }, 'shutting down');
+    await running.close();
+  });
+  await running.app.listen({ port: config.port, host: config.host });
+  logger.info({ role: config.role, adapters: config.crm.adapters }, 'rc-enrich is running');
+}
+
+const isEntry = import.meta.url === `file://${process.argv[1]}`;
+if (isEntry) await main();

@@ -1,0 +1,71 @@
+import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
+import type { EnrichedCall } from './calls/types.js';
+import { bullPrefix } from './infra/keys.js';
+
+export const QueueName = {
+  enrich: 'enrich',
+  deliver: 'deliver',
+  maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+export const allQueueNames: QueueName[] = Object.values(QueueName);
+
+/** One enrich job per call: small on purpose, the call's state lives in Redis (calls/call-state.ts). */
+export interface EnrichJobData {
+  telephonySessionId: string;
+  accountId: string;
+  /** Set by `rc-enrich dlq replay`: the Call Log is tried again for a full window from this time. */
+  replayedAt?: number;
+}
+
+/** One deliver job per call and adapter, carrying the whole enriched call. */
+export interface DeliverJobData {
+  adapter: string;
+  idempotencyKey: string;
+  call: EnrichedCall;
+}
+
+// BullMQ job ids may not contain ':' and may not be all digits.
+const safeId = (value: string) => value.replace(/:/g, '_');
+export const enrichJobId = (telephonySessionId: string) => `call-${safeId(telephonySessionId)}`;
+export const deliverJobId = (adapter: string, telephonySessionId: string) =>
+  `deliver-${safeId(adapter)}-${safeId(telephonySessionId)}`;
+
+const day = 24 * 3600;
+/** Everything that can grow has a bound: finished jobs are kept long enough to dedupe and to inspect. */
+export const defaultJobOptions: Record<QueueName, DefaultJobOptions> = {
+  enrich: {
+    // Retries here are for our own failures (e.g. Redis hiccups); waiting for RingCentral uses delays.
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 2_000 },
+    removeOnComplete: { age: day, count: 50_000 },
+    removeOnFail: { age: 30 * day, count: 50_000 },
+  },
+  deliver: {
+    removeOnComplete: { age: day, count: 50_000 },
+    // Failed deliver jobs are the dead letters: kept for a month for `rc-enrich dlq replay`.
+    removeOnFail: { age: 30 * day, count: 100_000 },
+  },
+  maintenance: {
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: { count: 100 },
+    removeOnFail: { count: 500 },
+  },
+};
+
+export function createQueues(connection: ConnectionOptions, queuePrefix: string) {
+  const prefix = bullPrefix(queuePrefix);
+  const make = <T>(name: QueueName) =>
+    new Queue<T>(name, { connection, prefix, defaultJobOptions: defaultJobOptions[name] });
+  return {
+    enrich: make<EnrichJobData>(QueueName.enrich),
+    deliver: make<DeliverJobData>(QueueName.deliver),
+    maintenance: make<Record<string, unknown>>(QueueName.maintenance),
+    async close() {
+      await Promise.all([this.enrich.close(), this.deliver.close(), this.maintenance.close()]);
+    },
+  };
+}
+
+export type Queues = ReturnType<typeof createQueues>;

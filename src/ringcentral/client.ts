@@ -1,0 +1,182 @@
+import { SDK } from '@ringcentral/sdk';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { ErrorCode, LoginError, RetryableError } from '../errors.js';
+import type { Keys } from '../infra/keys.js';
+import type { Metrics } from '../infra/metrics.js';
+import { createBudget, type ApiGroup, type Budget } from './budget.js';
+import { classifyRingCentralError } from './classify.js';
+import { tryLock, waitForUnlock } from './redis-lock.js';
+import { createRedisTokenStore } from './token-store.js';
+import { createTrustedHosts } from './trusted-hosts.js';
+
+export interface RingCentralRequest {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** A path under the server (`/restapi/v1.0/...`) or an absolute URL on a trusted RingCentral host. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  group: ApiGroup;
+}
+
+export interface RingCentralResponse<T> {
+  status: number;
+  data: T;
+  headers: Headers;
+}
+
+interface Deps {
+  config: Config;
+  redis: Redis;
+  keys: Keys;
+  logger: Logger;
+  metrics?: Metrics;
+}
+
+/**
+ * The one way rc-enrich talks to RingCentral: the real SDK with the JWT grant, a token shared by all
+ * processes through Redis, logins single-flight across processes, the Heavy budget enforced before
+ * sending, and every failure classified once (see classify.ts).
+ */
+export function createRingCentralClient({ config, redis, keys, logger, metrics }: Deps) {
+  const rc = config.ringcentral;
+  const trusted = createTrustedHosts(rc.serverUrl, rc.trustedHosts);
+  const sdk = new SDK({
+    server: rc.serverUrl,
+    clientId: rc.clientId ?? '',
+    clientSecret: rc.clientSecret ?? '',
+    appName: 'rc-enrich',
+    appVersion: '0.1.0',
+    // The SDK only calls the async getItem/setItem/removeItem/keys subset of Storage.
+    localStorage: createRedisTokenStore(redis, keys) as unknown as Storage,
+    // We pace requests ourselves; the SDK's own 429 handling would sleep inside a job and retry blindly.
+    handleRateLimit: false,
+    // Log in again five minutes before expiry rather than racing the deadline.
+    refreshHandicapMs: 5 * 60 * 1000,
+  });
+  const platform = sdk.platform();
+  const budgets: Partial<Record<ApiGroup, Budget>> = {
+    Heavy: createBudget(redis, keys, 'Heavy', rc.heavy),
+  };
+
+  let loginInFlight: Promise<void> | null = null;
+  // The SDK's auto-refresh is per process and can wipe a token other processes share; we replace it
+  // with a JWT login guarded by a Redis lock (RingCentral: "perform OAuth authentication in a single thread").
+  platform.ensureLoggedIn = async () => {
+    if (await platform.auth().accessTokenValid()) return null;
+    loginInFlight ??= loginOnce().finally(() => {
+      loginInFlight = null;
+    });
+    await loginInFlight;
+    return null;
+  };
+
+  async function loginOnce(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const release = await tryLock(redis, keys.loginLock(), 15_000);
+      if (release) {
+        try {
+          if (await platform.auth().accessTokenValid()) return;
+          if (!rc.jwt || !rc.clientId)
+            throw new LoginError('RINGCENTRAL_CLIENT_ID and RINGCENTRAL_JWT are required');
+          await platform.login({ jwt: rc.jwt });
+          metrics?.ringcentralRequests.inc({ group: 'Auth', status: '200' });
+          logger.info('logged in to RingCentral');
+          return;
+        } catch (err) {
+          if (err instanceof LoginError) throw err;
+          const classified = await classifyRingCentralError(
+            err,
+            'RingCentral login',
+            rc.heavy.defaultRetryAfterMs,
+          );
+          metrics?.ringcentralRequests.inc({ group: 'Auth', status: statusOf(err) });
+          if (classified instanceof RetryableError) throw classified;
+          throw new LoginError(
+            `${classified.message} (check RINGCENTRAL_CLIENT_ID, RINGCENTRAL_CLIENT_SECRET and RINGCENTRAL_JWT)`,
+            { cause: err },
+          );
+        } finally {
+          await release();
+        }
+      }
+      await waitForUnlock(redis, keys.loginLock(), 15_000);
+      if (await platform.auth().accessTokenValid()) return;
+    }
+    throw new RetryableError('RingCentral login did not finish in 30 s', ErrorCode.Unavailable);
+  }
+
+  async function request<T>(req: RingCentralRequest): Promise<RingCentralResponse<T>> {
+    const url = trusted.assert(req.path);
+    const budget = budgets[req.group];
+    if (budget) {
+      const waitMs = await budget.reserve();
+      if (waitMs > 0) {
+        throw new RetryableError(`RingCentral ${req.group} budget spent`, ErrorCode.RateLimited, waitMs);
+      }
+    }
+    const context = `RingCentral ${req.method ?? 'GET'} ${req.path}`;
+    try {
+      const response = await withTimeout(
+        platform.send({ method: req.method ?? 'GET', url, query: req.query, body: req.body }),
+        rc.requestTimeoutMs,
+        context,
+      );
+      metrics?.ringcentralRequests.inc({ group: req.group, status: String(response.status) });
+      await budget?.observe(response.headers);
+      const text = await response.text();
+      return {
+        status: response.status,
+        data: (text ? JSON.parse(text) : undefined) as T,
+        headers: response.headers,
+      };
+    } catch (err) {
+      metrics?.ringcentralRequests.inc({ group: req.group, status: statusOf(err) });
+      const classified = await classifyRingCentralError(err, context, rc.heavy.defaultRetryAfterMs);
+      const response = (err as { response?: Response }).response;
+      if (response) await budget?.observe(response.headers);
+      if (classified instanceof RetryableError && classified.code === ErrorCode.RateLimited) {
+        metrics?.ringcentralRateLimited.inc({ group: req.group });
+        logger.warn(
+          { group: req.group, retryAfterMs: classified.retryAfterMs },
+          'RingCentral rate limit hit',
+        );
+        await budget?.penalize(classified.retryAfterMs);
+      }
+      throw classified;
+    }
+  }
+
+  return {
+    request,
+    budget: (group: ApiGroup) => budgets[group],
+    trustedHosts: trusted.hosts,
+    /** Log in now (CLI commands use this to fail fast with a clear message). */
+    ensureLoggedIn: () => platform.ensureLoggedIn(),
+    platform,
+  };
+}
+
+export type RingCentralClient = ReturnType<typeof createRingCentralClient>;
+
+function statusOf(err: unknown): string {
+  const status = (err as { response?: Response } | undefined)?.response?.status;
+  return status ? String(status) : '0';
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, context: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new RetryableError(`${context}: no answer in ${ms} ms`, ErrorCode.Network)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

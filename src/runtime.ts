@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { metricsRoute } from './http/metrics-route.js';
+import { createMetrics, type Metrics } from './infra/metrics.js';
+import { createServices, type Services } from './services.js';
+import { startWorkers, type RunningWorkers } from './workers.js';
+
+export interface RunningService {
+  app: FastifyInstance;
+  services: Services;
+  workers?: RunningWorkers;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+/**
+ * Everything `npm start` runs, for the configured ROLE, without listening: main.ts, the CLI's `serve`,
+ * the demo and the end-to-end tests all start the service through this one function.
+ */
+export async function startService(
+  config: Config,
+  logger: Logger,
+  options: { metrics?: Metrics } = {},
+): Promise<RunningService> {
+  const metrics = options.metrics ?? createMetrics();
+  const services = await createServices(config, logger, metrics);
+  try {
+    const workers = config.role === 'api' ? undefined : await startWorkers(services);
+    const refresh = async () => {
+      const heavy = services.ringcentral.budget('Heavy');
+      if (heavy) metrics.ringcentralBudgetRemaining.set({ group: 'Heavy' }, await heavy.remaining());
+    };
+    const app = await buildApp({
+      services,
+      logger,
+      workersRunning: workers?.running,
+      plugins: [metricsRoute(metrics, refresh)],
+    });
+    return {
+      app,
+      services,
+      workers,
+      metrics,
+      async close() {
+        // Stop taking requests first, then finish or release in-flight jobs, then close connections.
+        await app.close();
+        await services.close();
+      },
+    };
+  } catch (err) {
+    await services.close();
+    throw err;
+  }
+}

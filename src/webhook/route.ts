@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from '@fastify/type-provider-zod';
+import type { CallIntake } from '../calls/intake.js';
+import type { Metrics } from '../infra/metrics.js';
+import {
+  describeIssues,
+  isSubscriptionReminder,
+  isTelephonySessionEvent,
+  notificationSchema,
+  telephonySessionBodySchema,
+  type Notification,
+} from './schema.js';
+import { createTokenVerifier } from './verify.js';
+
+export interface WebhookRouteOptions {
+  verificationToken: string;
+  bodyLimit: number;
+  intake: CallIntake;
+  metrics?: Metrics;
+  /** Called for RingCentral's subscription renewal reminders (see subscription keeper). */
+  onRenewalReminder?: (notification: Notification) => Promise<void>;
+}
+
+/**
+ * POST /webhooks/ringcentral: answer the handshake, refuse requests without our Verification-Token,
+ * validate, record, acknowledge. Nothing on this path calls RingCentral or a CRM.
+ */
+export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteOptions) {
+  const verify = createTokenVerifier(options.verificationToken);
+  const count = (outcome: string) => options.metrics?.webhookRequests.inc({ outcome });
+
+  // onRequest runs before the body is read: the handshake (an empty body) is answered at once, and a
+  // request without our token is refused before we spend anything parsing it.
+  const guard = async (request: FastifyRequest, reply: FastifyReply) => {
+    const validationToken = request.headers['validation-token'];
+    if (typeof validationToken === 'string' && validationToken !== '') {
+      count('handshake');
+      return reply
+        .code(200)
+        .header('Validation-Token', validationToken)
+        .header('Content-Type', 'application/json')
+        .send();
+    }
+    const verdict = verify(request.headers['verification-token']);
+    if (verdict !== 'ok') {
+      count('unauthorized');
+      const status = verdict === 'missing' ? 401 : 403;
+      const message =
+        verdict === 'missing' ? 'Missing Verification-Token header' : 'Verification-Token does not match';
+      return reply.code(status).send({ statusCode: status, error: 'Unauthorized', message });
+    }
+  };
+
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/webhooks/ringcentral',
+    {
+      bodyLimit: options.bodyLimit,
+      onRequest: guard,
+      schema: { body: notificationSchema },
+      // Validation errors are counted here; the answer itself is the app's 400 error handler.
+      attachValidation: false,
+    },
+    async (request, reply) => {
+      const notification = request.body;
+      if (isTelephonySessionEvent(notification.event)) {
+        const parsed = telephonySessionBodySchema.safeParse(notification.body);
+        if (!parsed.success) {
+          count('invalid');
+          return reply.code(400).send({
+            statusCode: 400,
+            error: 'Bad Request',
+            message: `Invalid telephony-session notification: ${describeIssues(parsed.error, 'body')}`,
+          });
+        }
+        const outcome = await options.intake.accept(notification, parsed.data);
+        count(outcome);
+        return reply.code(200).send({ status: outcome });
+      }
+      if (isSubscriptionReminder(notification.event) && options.onRenewalReminder) {
+        await options.onRenewalReminder(notification);
+        count('reminder');
+        return reply.code(200).send({ status: 'accepted' });
+      }
+      // Never fail a notification we did not ask for: RingCentral blacklists endpoints that error.
+      count('ignored');
+      return reply.code(200).send({ status: 'ignored' });
+    },
+  );
+}

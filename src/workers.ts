@@ -1,0 +1,116 @@
+import { Worker, type Job } from 'bullmq';
+import { loadAdapters } from './adapters/load.js';
+import { createDeliverProcessor, type DeliveryFilter } from './deliver/processor.js';
+import { crmBackoff } from './deliver/backoff.js';
+import { createEnrichProcessor } from './enrich/processor.js';
+import { createQuietSweep } from './enrich/quiet-sweep.js';
+import { bullPrefix } from './infra/keys.js';
+import { QueueName } from './queues.js';
+import type { Services } from './services.js';
+
+export type MaintenanceHandler = (job: Job) => Promise<unknown>;
+
+export interface WorkerOptions {
+  /** Extra maintenance jobs by name (e.g. the subscription keeper); each may also need a schedule. */
+  maintenance?: Record<string, { handler: MaintenanceHandler; everyMs?: number }>;
+  filter?: DeliveryFilter;
+}
+
+/**
+ * Starts the queue workers on the services. Every worker gets an error listener (BullMQ's production
+ * advice) and is registered for closing, so SIGTERM finishes or releases in-flight jobs.
+ */
+export async function startWorkers(services: Services, options: WorkerOptions = {}) {
+  const { config, logger, metrics } = services;
+  const connection = services.workerRedis;
+  const prefix = bullPrefix(config.queuePrefix);
+
+  const adapters = await loadAdapters(config.crm.adapters, {
+    env: config.env,
+    logger,
+    redis: services.workerRedis,
+    keyPrefix: services.keys.namespace,
+  });
+  for (const [index, adapter] of adapters.entries())
+    services.adapters.set(config.crm.adapters[index]!, adapter);
+
+  const timed =
+    <T>(queue: string, processor: (job: Job<T>, token?: string, signal?: AbortSignal) => Promise<unknown>) =>
+    async (job: Job<T>, token?: string, signal?: AbortSignal) => {
+      const stop = metrics?.jobDuration.startTimer({ queue });
+      try {
+        return await processor(job, token, signal);
+      } finally {
+        stop?.();
+      }
+    };
+
+  const enrich = new Worker(QueueName.enrich, timed(QueueName.enrich, createEnrichProcessor(services)), {
+    connection,
+    prefix,
+    // Most runs are a few Redis reads; many calls wait on the same shared listing at once.
+    concurrency: config.enrich.concurrency,
+  });
+  const deliver = new Worker(
+    QueueName.deliver,
+    timed(
+      QueueName.deliver,
+      createDeliverProcessor({ ...services, adapters: services.adapters, filter: options.filter }),
+    ),
+    {
+      connection,
+      prefix,
+      concurrency: config.delivery.concurrency,
+      settings: {
+        backoffStrategy: crmBackoff({
+          baseMs: config.delivery.backoffMs,
+          maxMs: config.delivery.maxBackoffMs,
+        }),
+      },
+    },
+  );
+
+  const sweep = createQuietSweep({ ...services, quietPeriodMs: config.enrich.quietPeriodMs });
+  const handlers: Record<string, { handler: MaintenanceHandler; everyMs?: number }> = {
+    'sweep-quiet-calls': {
+      handler: sweep,
+      everyMs: Math.max(1_000, Math.min(60_000, config.enrich.quietPeriodMs / 4)),
+    },
+    ...options.maintenance,
+  };
+  const maintenance = new Worker(
+    QueueName.maintenance,
+    timed(QueueName.maintenance, async (job: Job) => {
+      const entry = handlers[job.name];
+      if (!entry) throw new Error(`No maintenance handler for job "${job.name}"`);
+      return entry.handler(job);
+    }),
+    { connection, prefix, concurrency: 1 },
+  );
+  // Job schedulers are upserted: every process may do it, Redis keeps one schedule per id.
+  for (const [name, entry] of Object.entries(handlers)) {
+    if (entry.everyMs) {
+      await services.queues.maintenance.upsertJobScheduler(name, { every: entry.everyMs }, { name });
+    }
+  }
+
+  const workers = [enrich, deliver, maintenance];
+  for (const worker of workers) {
+    worker.on('error', (err) => logger.error({ err: err.message, queue: worker.name }, 'worker error'));
+    worker.on('failed', (job, err) =>
+      logger.warn({ queue: worker.name, jobId: job?.id, err: err.message }, 'job failed'),
+    );
+  }
+  services.onClose(async () => {
+    // close() lets in-flight jobs finish; a stuck one is released after the grace period (see main.ts).
+    await Promise.all(workers.map((worker) => worker.close()));
+  });
+
+  return {
+    workers,
+    /** Ready when every worker is running and not closing. */
+    running: () => workers.every((worker) => worker.isRunning() && !worker.closing),
+  };
+}
+
+export type RunningWorkers = Awaited<ReturnType<typeof startWorkers>>;

@@ -1,0 +1,200 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { createLogger } from '../../src/infra/logger.js';
+import { createServices, type Services } from '../../src/services.js';
+import { cleanupPrefix, testConfig } from '../helpers/config.js';
+import { newTelephonySessionId, telephonyNotification } from '../helpers/notifications.js';
+
+const token = 'test-verification-token';
+let services: Services;
+let app: FastifyInstance;
+let prefix: string;
+
+beforeEach(async () => {
+  const config = testConfig({ ROLE: 'api', WEBHOOK_BODY_LIMIT: '4096' });
+  prefix = config.queuePrefix;
+  services = await createServices(config, createLogger('silent'));
+  app = await buildApp({ services, logger: services.logger });
+});
+
+afterEach(async () => {
+  await app.close();
+  await services.close();
+  await cleanupPrefix(prefix);
+});
+
+const post = (body: unknown, headers: Record<string, string> = { 'verification-token': token }) =>
+  app.inject({
+    method: 'POST',
+    url: '/webhooks/ringcentral',
+    headers: { 'content-type': 'application/json; charset=UTF-8', ...headers },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+const enrichJobs = async () => services.queues.enrich.getJobCounts('waiting', 'delayed', 'active');
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+
+describe('webhook › handshake', () => {
+  it('echoes Validation-Token with 200 and a JSON content type, even with an empty body', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/webhooks/ringcentral',
+      headers: { 'validation-token': 'abc123', 'content-type': 'application/json' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['validation-token']).toBe('abc123');
+    expect(response.headers['content-type']).toContain('application/json');
+    expect(response.rawPayload.length + JSON.stringify(response.headers).length).toBeLessThan(1024);
+  });
+});
+
+describe('webhook › verification token', () => {
+  it('refuses a notification without Verification-Token with 401 and enqueues nothing', async () => {
+    const tsid = newTelephonySessionId();
+    const response = await post(
+      telephonyNotification({
+        telephonySessionId: tsid,
+        sequence: 2,
+        party: { id: 'p-1', status: 'Disconnected' },
+      }),
+      {},
+    );
+    expect(response.statusCode).toBe(401);
+    expect(response.json().message).toMatch(/Verification-Token/);
+    expect(total(await enrichJobs())).toBe(0);
+    expect(await services.callState.get(tsid)).toBeNull();
+  });
+
+  it('refuses a forged Verification-Token with 403 and enqueues nothing', async () => {
+    const tsid = newTelephonySessionId();
+    const response = await post(
+      telephonyNotification({
+        telephonySessionId: tsid,
+        sequence: 2,
+        party: { id: 'p-1', status: 'Disconnected' },
+      }),
+      { 'verification-token': 'not-the-token' },
+    );
+    expect(response.statusCode).toBe(403);
+    expect(total(await enrichJobs())).toBe(0);
+    expect(await services.callState.get(tsid)).toBeNull();
+  });
+});
+
+describe('webhook › bad input', () => {
+  it('answers 400 with a clear message for malformed JSON', async () => {
+    const response = await post('{"uuid": "1", "event": ');
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(/JSON/i);
+  });
+
+  it('answers 400 naming the field for a wrong shape', async () => {
+    const notification = telephonyNotification({
+      telephonySessionId: newTelephonySessionId(),
+      sequence: 2,
+      party: { id: 'p-1', status: 'Setup' },
+    });
+    const broken = { ...notification, body: { ...notification.body, parties: 'nope' } };
+    const response = await post(broken);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toContain('body.parties');
+    expect(total(await enrichJobs())).toBe(0);
+  });
+
+  it('answers 400 when the envelope lacks its uuid', async () => {
+    const { uuid: _uuid, ...withoutUuid } = telephonyNotification({
+      telephonySessionId: newTelephonySessionId(),
+      sequence: 2,
+      party: { id: 'p-1', status: 'Setup' },
+    });
+    const response = await post(withoutUuid);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toMatch(/uuid/);
+  });
+
+  it('answers 413 above the body limit', async () => {
+    const notification = telephonyNotification({
+      telephonySessionId: newTelephonySessionId(),
+      sequence: 2,
+      party: { id: 'p-1', status: 'Setup' },
+    });
+    const response = await post({ ...notification, padding: 'x'.repeat(5000) });
+    expect(response.statusCode).toBe(413);
+  });
+
+  it('answers 415 for a non-JSON content type', async () => {
+    const response = await post('uuid=1', {
+      'verification-token': token,
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(response.statusCode).toBe(415);
+  });
+
+  it('accepts unknown fields and unknown status codes', async () => {
+    const tsid = newTelephonySessionId();
+    const notification = telephonyNotification({
+      telephonySessionId: tsid,
+      sequence: 2,
+      party: { id: 'p-1', status: 'Teleporting' },
+    });
+    const response = await post({ ...notification, somethingNew: { nested: true } });
+    expect(response.statusCode).toBe(200);
+    expect((await services.callState.get(tsid))?.parties[0]?.status).toBe('Teleporting');
+  });
+});
+
+describe('webhook › notifications', () => {
+  it('schedules exactly one lookup when the last party disconnects, and none before', async () => {
+    const tsid = newTelephonySessionId();
+    const caller = { id: `p-${tsid}-1`, status: 'Answered' };
+    const agent = { id: `p-${tsid}-2`, status: 'Answered', extensionId: '101' };
+    expect(
+      (await post(telephonyNotification({ telephonySessionId: tsid, sequence: 2, party: caller })))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await post(telephonyNotification({ telephonySessionId: tsid, sequence: 3, party: agent }))).statusCode,
+    ).toBe(200);
+    await post(
+      telephonyNotification({
+        telephonySessionId: tsid,
+        sequence: 4,
+        party: { ...agent, status: 'Disconnected' },
+      }),
+    );
+    expect(total(await enrichJobs())).toBe(0);
+    await post(
+      telephonyNotification({
+        telephonySessionId: tsid,
+        sequence: 5,
+        party: { ...caller, status: 'Disconnected' },
+      }),
+    );
+    expect(await services.queues.enrich.getJobCounts('delayed')).toEqual({ delayed: 1 });
+  });
+
+  it('answers a redelivered notification with duplicate and records it once', async () => {
+    const tsid = newTelephonySessionId();
+    const notification = telephonyNotification({
+      telephonySessionId: tsid,
+      sequence: 2,
+      party: { id: 'p-1', status: 'Disconnected' },
+    });
+    expect((await post(notification)).json()).toEqual({ status: 'accepted' });
+    expect((await post(notification)).json()).toEqual({ status: 'duplicate' });
+    expect(await services.queues.enrich.getJobCounts('delayed')).toEqual({ delayed: 1 });
+    const journey = await services.journey.list(tsid);
+    expect(journey.filter((entry) => entry.step === 'notification')).toHaveLength(1);
+  });
+
+  it('acknowledges notifications it did not subscribe to without recording them', async () => {
+    const response = await post({
+      uuid: '42',
+      event: '/restapi/v1.0/account/~/extension/~/presence',
+      body: { presenceStatus: 'Busy' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ignored' });
+  });
+});
