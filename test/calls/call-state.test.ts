@@ -1,0 +1,108 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { createCallState, type CallEvent } from '../../src/calls/call-state.js';
+import { createKeys } from '../../src/infra/keys.js';
+import type { PartySnapshot } from '../../src/calls/types.js';
+import { cleanupPrefix, redisUrl } from '../helpers/config.js';
+import { newTelephonySessionId } from '../helpers/notifications.js';
+
+const prefix = `test-callstate-${process.pid}`;
+let redis: Redis;
+beforeAll(() => {
+  redis = new Redis(redisUrl);
+});
+afterEach(() => cleanupPrefix(prefix));
+afterAll(() => redis.quit());
+
+let uuid = 0;
+const party = (id: string, status: string, sequence: number): PartySnapshot => ({ id, status, sequence });
+const event = (tsid: string, parties: PartySnapshot[], eventUuid = `n-${++uuid}`): CallEvent => ({
+  uuid: eventUuid,
+  telephonySessionId: tsid,
+  sessionId: '429180487016',
+  accountId: '809646016',
+  parties,
+  journeyEntry: { step: 'notification' },
+});
+
+describe('call state › when a call has ended', () => {
+  it('an IVR leaving first does not end the call; the last live party leaving does', async () => {
+    const state = createCallState(redis, createKeys(prefix));
+    const tsid = newTelephonySessionId();
+    // Stream (D) of ringcentral-api.md: caller, IVR, IVR leaves, agent rings, answers, hangs up, caller leaves.
+    await state.record(event(tsid, [party('p-1', 'Setup', 2)]));
+    await state.record(event(tsid, [party('p-2', 'Setup', 3)]));
+    await state.record(event(tsid, [party('p-1', 'Answered', 4)]));
+    expect((await state.record(event(tsid, [party('p-2', 'Disconnected', 5)]))).endedNow).toBe(false);
+    await state.record(event(tsid, [party('p-3', 'Setup', 6)]));
+    await state.record(event(tsid, [party('p-3', 'Answered', 8)]));
+    expect((await state.record(event(tsid, [party('p-3', 'Disconnected', 11)]))).endedNow).toBe(false);
+    const last = await state.record(event(tsid, [party('p-1', 'Disconnected', 12)]));
+    expect(last).toEqual({ duplicate: false, endedNow: true, awaitingLookup: true });
+    expect((await state.get(tsid))?.endedAt).toBeTypeOf('number');
+  });
+
+  it('a late, older event of a party does not bring it back to life', async () => {
+    const state = createCallState(redis, createKeys(prefix));
+    const tsid = newTelephonySessionId();
+    await state.record(event(tsid, [party('p-1', 'Disconnected', 9)]));
+    const late = await state.record(event(tsid, [party('p-1', 'Answered', 4)]));
+    expect(late.endedNow).toBe(false);
+    const call = await state.get(tsid);
+    expect(call?.parties[0]?.status).toBe('Disconnected');
+    expect(call?.endedAt).toBeTypeOf('number');
+  });
+
+  it('the same notification twice is a duplicate and ends nothing twice', async () => {
+    const state = createCallState(redis, createKeys(prefix));
+    const tsid = newTelephonySessionId();
+    const once = event(tsid, [party('p-1', 'Disconnected', 3)], 'same-uuid');
+    expect((await state.record(once)).endedNow).toBe(true);
+    const again = await state.record(once);
+    expect(again.duplicate).toBe(true);
+    expect(again.endedNow).toBe(false);
+  });
+
+  it('a new live party after the end reopens the call until it leaves too', async () => {
+    const state = createCallState(redis, createKeys(prefix));
+    const tsid = newTelephonySessionId();
+    await state.record(event(tsid, [party('p-1', 'Disconnected', 3)]));
+    await state.record(event(tsid, [party('p-2', 'Proceeding', 4)]));
+    expect((await state.get(tsid))?.endedAt).toBeUndefined();
+    expect((await state.record(event(tsid, [party('p-2', 'Gone', 5)]))).endedNow).toBe(true);
+  });
+
+  it('status codes are compared case-insensitively', async () => {
+    const state = createCallState(redis, createKeys(prefix));
+    const tsid = newTelephonySessionId();
+    expect((await state.record(event(tsid, [party('p-1', 'DISCONNECTED', 3)]))).endedNow).toBe(true);
+  });
+
+  it('once enriched, later notifications no longer ask for a lookup', async () => {
+    const state = createCallState(redis, createKeys(prefix));
+    const tsid = newTelephonySessionId();
+    await state.record(event(tsid, [party('p-1', 'Disconnected', 3)]));
+    await state.markDone(tsid);
+    expect((await state.record(event(tsid, [party('p-1', 'Disconnected', 4)]))).awaitingLookup).toBe(false);
+  });
+});
+
+describe('call state › quiet calls', () => {
+  it('a call with no event for the quiet period is declared ended once', async () => {
+    const state = createCallState(redis, createKeys(prefix));
+    const tsid = newTelephonySessionId();
+    await state.record(event(tsid, [party('p-1', 'Answered', 2)]), 1_000);
+    expect(await state.quietCalls(5_000)).toEqual([tsid]);
+    expect(await state.endQuietCall(tsid, 5_000, 6_000)).toBe(true);
+    expect(await state.endQuietCall(tsid, 5_000, 6_000)).toBe(false);
+    expect((await state.get(tsid))?.endReason).toBe('quiet');
+    expect(await state.quietCalls(5_000)).toEqual([]);
+  });
+
+  it('a call that had an event since is not ended by the sweep', async () => {
+    const state = createCallState(redis, createKeys(prefix));
+    const tsid = newTelephonySessionId();
+    await state.record(event(tsid, [party('p-1', 'Answered', 2)]), 10_000);
+    expect(await state.endQuietCall(tsid, 5_000, 11_000)).toBe(false);
+  });
+});

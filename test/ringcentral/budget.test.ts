@@ -1,0 +1,73 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { createBudget } from '../../src/ringcentral/budget.js';
+import { createKeys } from '../../src/infra/keys.js';
+import { cleanupPrefix, redisUrl } from '../helpers/config.js';
+
+const prefix = `test-budget-${process.pid}`;
+const limits = { limit: 3, windowMs: 400, safetyMs: 0, defaultRetryAfterMs: 300 };
+let a: Redis;
+let b: Redis;
+beforeAll(() => {
+  a = new Redis(redisUrl);
+  b = new Redis(redisUrl);
+});
+afterEach(() => cleanupPrefix(prefix));
+afterAll(async () => {
+  await a.quit();
+  await b.quit();
+});
+
+describe('budget › shared sliding window', () => {
+  it('two processes together get no more than the limit per window, then a wait', async () => {
+    const one = createBudget(a, createKeys(prefix), 'Heavy', limits);
+    const two = createBudget(b, createKeys(prefix), 'Heavy', limits);
+    const results = await Promise.all([
+      one.reserve(),
+      two.reserve(),
+      one.reserve(),
+      two.reserve(),
+      one.reserve(),
+    ]);
+    expect(results.filter((wait) => wait === 0)).toHaveLength(3);
+    const waits = results.filter((wait) => wait > 0);
+    expect(waits).toHaveLength(2);
+    for (const wait of waits) expect(wait).toBeLessThanOrEqual(400);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(...waits) + 20));
+    expect(await one.reserve()).toBe(0);
+  });
+
+  it('peek does not take a slot', async () => {
+    const budget = createBudget(a, createKeys(prefix), 'Heavy', limits);
+    for (let i = 0; i < 5; i++) expect(await budget.peek()).toBe(0);
+    expect(await budget.remaining()).toBe(3);
+  });
+
+  it('a 429 stops every request of the group for Retry-After', async () => {
+    const budget = createBudget(a, createKeys(prefix), 'Heavy', limits);
+    await budget.penalize(250);
+    const wait = await budget.reserve();
+    expect(wait).toBeGreaterThan(150);
+    expect(wait).toBeLessThanOrEqual(250);
+    await new Promise((resolve) => setTimeout(resolve, wait + 20));
+    expect(await budget.reserve()).toBe(0);
+  });
+
+  it('a 429 without Retry-After waits the default', async () => {
+    const budget = createBudget(a, createKeys(prefix), 'Heavy', limits);
+    await budget.penalize(undefined);
+    expect(await budget.reserve()).toBeGreaterThan(200);
+  });
+
+  it('catches up with requests RingCentral counted that we did not send', async () => {
+    const budget = createBudget(a, createKeys(prefix), 'Heavy', limits);
+    expect(await budget.reserve()).toBe(0);
+    // RingCentral says 10 allowed and only 1 left: someone else spent 8.
+    await budget.observe(
+      new Headers({ 'x-rate-limit-limit': '10', 'x-rate-limit-remaining': '1', 'x-rate-limit-window': '60' }),
+    );
+    expect(await budget.reserve()).toBe(0);
+    expect(await budget.reserve()).toBeGreaterThan(0);
+    expect(await budget.remaining()).toBe(0);
+  });
+});
