@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
+import { features as defaultFeatures, type Feature, type FeatureFactory } from './features.js';
 import { metricsRoute } from './http/metrics-route.js';
 import { createMetrics, type Metrics } from './infra/metrics.js';
 import { createServices, type Services } from './services.js';
@@ -22,21 +23,40 @@ export interface RunningService {
 export async function startService(
   config: Config,
   logger: Logger,
-  options: { metrics?: Metrics } = {},
+  options: { metrics?: Metrics; features?: FeatureFactory[] } = {},
 ): Promise<RunningService> {
   const metrics = options.metrics ?? createMetrics();
   const services = await createServices(config, logger, metrics);
   try {
-    const workers = config.role === 'api' ? undefined : await startWorkers(services);
+    const loaded: Feature[] = [];
+    for (const make of options.features ?? defaultFeatures) loaded.push(await make(services));
+    const workers =
+      config.role === 'api'
+        ? undefined
+        : await startWorkers(services, {
+            maintenance: Object.assign({}, ...loaded.map((feature) => feature.maintenance ?? {})),
+          });
     const refresh = async () => {
       const heavy = services.ringcentral.budget('Heavy');
       if (heavy) metrics.ringcentralBudgetRemaining.set({ group: 'Heavy' }, await heavy.remaining());
+      await Promise.all(loaded.map((feature) => feature.refreshMetrics?.()));
     };
+    const reminderHandlers = loaded.flatMap((feature) =>
+      feature.onRenewalReminder ? [feature.onRenewalReminder] : [],
+    );
     const app = await buildApp({
       services,
       logger,
       workersRunning: workers?.running,
-      plugins: [metricsRoute(metrics, refresh)],
+      onRenewalReminder:
+        reminderHandlers.length > 0
+          ? async (notification) => {
+              for (const handler of reminderHandlers) await handler(notification);
+            }
+          : undefined,
+      readinessDetails: async () =>
+        Object.assign({}, ...(await Promise.all(loaded.map((feature) => feature.readiness?.() ?? {})))),
+      plugins: [metricsRoute(metrics, refresh), ...loaded.flatMap((feature) => feature.plugins ?? [])],
     });
     return {
       app,
