@@ -17,7 +17,10 @@ export interface ListingMeta {
  * every pending call, in any worker or process, finds its records with one HMGET instead of
  * re-fetching. Old listings expire on their own.
  */
-export function createListingStore(redis: Redis, keys: Keys, kind: ListingKind, ttlSeconds = 600) {
+export function createListingStore(redis: Redis, keys: Keys, kind: ListingKind, indexTtlSeconds = 60) {
+  // Only the latest listing is read (and the one before, by a reader that raced a refresh), so each
+  // index lives for a few intervals: at a listing every 7 s that is a handful of them in Redis at once.
+  const metaTtlSeconds = 24 * 3600;
   return {
     async meta(accountId: string): Promise<ListingMeta | null> {
       const raw = await redis.hgetall(keys.listingMeta(kind, accountId));
@@ -44,11 +47,11 @@ export function createListingStore(redis: Redis, keys: Keys, kind: ListingKind, 
           indexKey,
           Object.fromEntries([...index].map(([field, list]) => [field, JSON.stringify(list)])),
         );
-        tx.expire(indexKey, ttlSeconds);
+        tx.expire(indexKey, indexTtlSeconds);
       }
       const meta: ListingMeta = { fetchId, startedAt, records: records.length };
       tx.hset(keys.listingMeta(kind, accountId), { ...meta });
-      tx.expire(keys.listingMeta(kind, accountId), ttlSeconds);
+      tx.expire(keys.listingMeta(kind, accountId), metaTtlSeconds);
       await tx.exec();
       return meta;
     },

@@ -34,7 +34,7 @@ export function createSharedListing({
   fetchAll,
   lockTtlMs = 60_000,
 }: Options) {
-  const store = createListingStore(redis, keys, kind);
+  const store = createListingStore(redis, keys, kind, Math.max(30, Math.ceil((3 * minIntervalMs) / 1000)));
   const lockKey = (accountId: string) => keys.listingLock(kind, accountId);
 
   async function fetchFresh(accountId: string, notBefore: number): Promise<'fetched' | 'not-now'> {
