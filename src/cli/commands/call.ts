@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { formatCallStory } from '../../monitoring/call-story-format.js';
+import { loadCallStory } from '../../monitoring/call-story.js';
+import { redactSecrets } from '../../monitoring/redact.js';
+import { CliError, action, loadCliConfig, withServices } from '../context.js';
+
+/** `call <telephonySessionId>`: what happened to one call, for "my call never showed up". */
+export function registerCall(program: Command) {
+  program
+    .command('call')
+    .description("one call's journey: notifications, lookups, match, deliveries, and its jobs now")
+    .argument('<telephonySessionId>', "the call's telephonySessionId (s-… in RingCentral's events)")
+    .option('--json', 'print JSON')
+    .action(
+      action(async (telephonySessionId: string, options: { json?: boolean }) => {
+        const config = loadCliConfig();
+        const story = await withServices(config, (services) =>
+          loadCallStory({ ...services, adapters: config.crm.adapters }, telephonySessionId),
+        );
+        if (!story)
+          throw new CliError(
+            `Nothing known about call ${telephonySessionId} under QUEUE_PREFIX=${config.queuePrefix}: ` +
+              'never notified, or its history expired (kept 7 days)',
+          );
+        console.log(options.json ? JSON.stringify(redactSecrets(story), null, 2) : formatCallStory(story));
+      }),
+    );
+}

@@ -1,0 +1,79 @@
+import type { CallMeta } from '../calls/call-state.js';
+import type { JourneyEntry } from '../calls/journey.js';
+import type { CallStory } from './call-story.js';
+
+/** The readable story: a header, the journey one line per step, the current jobs. */
+export function formatCallStory(story: CallStory): string {
+  const { call } = story;
+  const lines = [`Call ${story.telephonySessionId}`];
+  if (call) {
+    lines.push(`  session ${call.sessionId || '?'}, account ${call.accountId || '?'}`);
+    lines.push(
+      `  first seen ${iso(call.firstSeenAt)}, last event ${iso(call.lastEventAt)}` +
+        (call.endedAt ? `, ended ${iso(call.endedAt)} (${call.endReason ?? '?'})` : ', not ended'),
+    );
+    for (const party of call.parties) lines.push(`  party ${describeParty(party)}`);
+  } else {
+    lines.push('  (no call state: it expires 7 days after the last event)');
+  }
+  lines.push(`Status: ${story.status}`);
+  lines.push('Journey:');
+  if (story.journey.length === 0) lines.push('  (no entries)');
+  for (const entry of story.journey)
+    lines.push(`  ${entry.at}  ${entry.step.padEnd(12)}  ${describeStep(entry)}`);
+  lines.push('Jobs:');
+  if (story.jobs.length === 0) lines.push('  (none)');
+  for (const job of story.jobs)
+    lines.push(
+      `  ${job.queue.padEnd(7)}  ${job.id}  ${job.state}  attempts=${job.attemptsMade}/${job.attempts}` +
+        (job.failedReason ? `  last error=${JSON.stringify(job.failedReason)}` : ''),
+    );
+  return lines.join('\n');
+}
+
+function describeStep(entry: JourneyEntry): string {
+  const { at: _at, step: _step, ...details } = entry;
+  const d = details as Record<string, unknown>;
+  switch (entry.step) {
+    case 'notification':
+      return `sequence ${String(d.sequence)}, parties ${String(d.parties)}`;
+    case 'ended':
+      return d.reason === 'quiet'
+        ? 'no event for the quiet period: treated as ended'
+        : 'all parties disconnected';
+    case 'lookup':
+      return `${String(d.kind)}: ${String(d.result)}${d.fetchId ? ` (fetch ${String(d.fetchId)})` : ''}`;
+    case 'matched':
+      return `record found via ${String(d.source)}, ${String(d.records)} record(s)`;
+    case 'not-found':
+      return `not found in Active Calls nor Call Log (ENRICH_NOT_FOUND=${String(d.policy)})`;
+    case 'delivery':
+      return (
+        `${String(d.adapter)}${d.attempt ? ` attempt ${String(d.attempt)}` : ''}: ${String(d.outcome)}` +
+        (d.crmId ? ` (CRM id ${String(d.crmId)})` : '') +
+        (d.error ? ` - ${String(d.error)}` : '') +
+        (d.reason ? ` - ${String(d.reason)}` : '')
+      );
+    case 'dead-letter':
+      return `${String(d.stage)}: ${String(d.error)}`;
+    case 'replay':
+      return `dead letter replayed: ${String(d.queue)} job ${String(d.jobId)}`;
+    default:
+      return Object.entries(d)
+        .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+        .join(' ');
+  }
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function describeParty(party: CallMeta['parties'][number]): string {
+  const who = (side?: { phoneNumber?: string; name?: string; extensionId?: string }) =>
+    side?.phoneNumber ?? side?.name ?? (side?.extensionId ? `ext ${side.extensionId}` : '?');
+  return [
+    `${party.id}: ${party.status}`,
+    ...(party.direction ? [party.direction] : []),
+    ...(party.extensionId ? [`ext ${party.extensionId}`] : []),
+    ...(party.from || party.to ? [`${who(party.from)} -> ${who(party.to)}`] : []),
+  ].join(', ');
+}

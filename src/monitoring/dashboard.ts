@@ -1,0 +1,87 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter } from '@bull-board/fastify';
+import fastifyBasicAuth from '@fastify/basic-auth';
+import type { FastifyInstance } from 'fastify';
+import type { Journey } from '../calls/journey.js';
+import type { Queues } from '../queues.js';
+import { replayHooks } from './dashboard-hooks.js';
+import { redactSecrets } from './redact.js';
+
+export const dashboardPath = '/admin/queues';
+
+export interface DashboardOptions {
+  queues: Pick<Queues, 'enrich' | 'deliver' | 'maintenance'>;
+  /** Dashboard retries of dead letters are noted in the call's journey, like `rc-enrich dlq replay`. */
+  journey: Pick<Journey, 'add'>;
+  user: string;
+  password: string;
+  /** Browse only: Bull Board refuses every write endpoint with 405 and hides the buttons. */
+  readOnly: boolean;
+}
+
+/**
+ * Bull Board over every queue at /admin/queues, behind HTTP basic auth. Everything lives in one
+ * encapsulated context with that prefix, so the auth hook covers the dashboard and nothing else.
+ */
+export function dashboardPlugin({ queues, journey, user, password, readOnly }: DashboardOptions) {
+  const serverAdapter = new FastifyAdapter().setBasePath(dashboardPath);
+  const adapters = [queues.enrich, queues.deliver, queues.maintenance].map((queue) => {
+    const adapter = new BullMQAdapter(queue, { readOnlyMode: readOnly, allowRetries: !readOnly });
+    // Job data carries call records, not credentials; redact anything secret-looking all the same.
+    adapter.setFormatter('data', redactSecrets);
+    adapter.setFormatter('returnValue', redactSecrets);
+    return adapter;
+  });
+  createBullBoard({
+    queues: adapters,
+    serverAdapter,
+    options: {
+      uiConfig: { boardTitle: 'rc-enrich', hideDocsLink: true },
+      ...(readOnly ? {} : { handlerHooks: replayHooks({ queues, journey }) }),
+    },
+  });
+
+  return async (app: FastifyInstance) => {
+    await app.register(
+      async (scope) => {
+        await scope.register(fastifyBasicAuth, {
+          authenticate: { realm: 'rc-enrich' },
+          async validate(givenUser, givenPassword) {
+            if (!credentialsMatch(givenUser, givenPassword, user, password)) throw new Error('Unauthorized');
+          },
+        });
+        // The recipe's form: answer 401 here rather than through Bull Board's error handler.
+        scope.addHook('onRequest', (request, reply, done) => {
+          scope.basicAuth(request, reply, (err?: Error) => {
+            if (!err) return done();
+            void reply
+              .code(401)
+              .send({ statusCode: 401, error: 'Unauthorized', message: 'Dashboard credentials required' });
+          });
+        });
+        await scope.register(serverAdapter.registerPlugin());
+      },
+      { prefix: dashboardPath },
+    );
+  };
+}
+
+/** Constant-time on both fields, and both are always compared, so timing tells nothing about either. */
+export function credentialsMatch(
+  user: string,
+  password: string,
+  expectedUser: string,
+  expectedPassword: string,
+) {
+  const userOk = sameSecret(user, expectedUser);
+  const passwordOk = sameSecret(password, expectedPassword);
+  return userOk && passwordOk;
+}
+
+// Hashing first gives equal-length buffers, so timingSafeEqual never leaks the expected length.
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}

@@ -1,0 +1,30 @@
+import type { Feature, FeatureFactory } from '../features.js';
+import { dashboardPath, dashboardPlugin } from './dashboard.js';
+import { registerQueueMetrics } from './queue-metrics.js';
+
+/**
+ * Monitoring: queue gauges on /metrics (every role) and the Bull Board dashboard at /admin/queues
+ * (roles that serve the admin routes, and only when ADMIN_PASSWORD is set).
+ */
+export const monitoringFeature: FeatureFactory = (services) => {
+  const { config, logger, metrics, queues } = services;
+  const all = [queues.enrich, queues.deliver, queues.maintenance];
+  if (metrics) registerQueueMetrics(metrics.registry, all, logger);
+
+  const feature: Feature = { name: 'monitoring', plugins: [] };
+  if (config.role === 'worker') return feature;
+  if (!config.admin.password) {
+    logger.info(`the queue dashboard at ${dashboardPath} is off: set ADMIN_PASSWORD to turn it on`);
+    return feature;
+  }
+  feature.plugins = [
+    dashboardPlugin({
+      queues,
+      journey: services.journey,
+      user: config.admin.user,
+      password: config.admin.password,
+      readOnly: config.admin.readOnly,
+    }),
+  ];
+  return feature;
+};

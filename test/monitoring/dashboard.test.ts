@@ -1,0 +1,206 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { createLogger } from '../../src/infra/logger.js';
+import { credentialsMatch } from '../../src/monitoring/dashboard.js';
+import { monitoringFeature } from '../../src/monitoring/feature.js';
+import { redactSecrets } from '../../src/monitoring/redact.js';
+import { createServices, type Services } from '../../src/services.js';
+import { enrichJobId } from '../../src/queues.js';
+import { cleanupPrefix, testConfig } from '../helpers/config.js';
+import { newTelephonySessionId } from '../helpers/notifications.js';
+import { failedJob } from './helpers.js';
+
+const password = 'correct horse battery staple';
+const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+
+let services: Services | undefined;
+let app: FastifyInstance | undefined;
+
+async function start(env: Record<string, string> = {}) {
+  const config = testConfig({ ROLE: 'api', ADMIN_PASSWORD: password, ...env });
+  services = await createServices(config, createLogger('silent'));
+  const feature = await monitoringFeature(services);
+  app = await buildApp({ services, logger: services.logger, plugins: feature.plugins });
+  return { app, services };
+}
+
+afterEach(async () => {
+  await app?.close();
+  const prefix = services?.config.queuePrefix;
+  await services?.close();
+  if (prefix) await cleanupPrefix(prefix);
+  app = undefined;
+  services = undefined;
+});
+
+describe('dashboard › basic auth', () => {
+  it('answers 401 with a Basic challenge without credentials, on the page and on its API', async () => {
+    const { app } = await start();
+    for (const url of [
+      '/admin/queues',
+      '/admin/queues/',
+      '/admin/queues/api/queues',
+      '/admin/queues/static/x.js',
+    ]) {
+      const response = await app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(401);
+      expect(response.headers['www-authenticate']).toMatch(/^Basic realm="rc-enrich"/);
+      expect(response.body).not.toContain('enrich');
+    }
+  });
+
+  it('answers 401 to a wrong password, a wrong user, and a malformed header', async () => {
+    const { app } = await start();
+    for (const authorization of [
+      basic('admin', 'wrong'),
+      basic('root', password),
+      basic('admin', `${password}x`),
+      'Bearer abc',
+      'Basic !!!',
+    ]) {
+      const response = await app.inject({ method: 'GET', url: '/admin/queues', headers: { authorization } });
+      expect(response.statusCode, authorization).toBe(401);
+    }
+  });
+
+  it('serves the UI and the three queues with the right credentials (ADMIN_USER honoured)', async () => {
+    const { app } = await start({ ADMIN_USER: 'ops' });
+    const authorization = basic('ops', password);
+    const page = await app.inject({ method: 'GET', url: '/admin/queues', headers: { authorization } });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('<base href="/admin/queues/"');
+    const api = await app.inject({
+      method: 'GET',
+      url: '/admin/queues/api/queues',
+      headers: { authorization },
+    });
+    expect(api.statusCode).toBe(200);
+    const names = (api.json() as { queues: Array<{ name: string }> }).queues.map((queue) => queue.name);
+    expect(names.sort()).toEqual(['deliver', 'enrich', 'maintenance']);
+  });
+
+  it('covers only /admin/queues: health and metrics still answer without credentials', async () => {
+    const { app } = await start();
+    expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/admin/queuesx' })).statusCode).toBe(404);
+  });
+
+  it('compares user and password in constant time, both always', () => {
+    expect(credentialsMatch('admin', 'pw', 'admin', 'pw')).toBe(true);
+    expect(credentialsMatch('admin', 'pw', 'admin', 'pw2')).toBe(false);
+    expect(credentialsMatch('admin2', 'pw', 'admin', 'pw')).toBe(false);
+    expect(credentialsMatch('', '', 'admin', 'pw')).toBe(false);
+  });
+});
+
+describe('dashboard › switched off', () => {
+  it('is not mounted without ADMIN_PASSWORD', async () => {
+    const { app } = await start({ ADMIN_PASSWORD: '' });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/admin/queues',
+      headers: { authorization: basic('admin', '') },
+    });
+    expect(response.statusCode).toBe(404);
+  });
+
+  it('is not mounted on ROLE=worker (workers serve only /health and /metrics)', async () => {
+    const { app } = await start({ ROLE: 'worker' });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/admin/queues',
+      headers: { authorization: basic('admin', password) },
+    });
+    expect(response.statusCode).toBe(404);
+  });
+});
+
+describe('dashboard › retry is a replay', () => {
+  it('gives a retried enrich dead letter replayedAt and notes the replay in the journey', async () => {
+    const { app, services } = await start();
+    const tsid = newTelephonySessionId();
+    const id = enrichJobId(tsid);
+    await failedJob(
+      services.queues.enrich,
+      services.workerRedis,
+      { telephonySessionId: tsid, accountId: 'a' },
+      id,
+    );
+    const before = Date.now();
+    const response = await app.inject({
+      method: 'PUT',
+      url: `/admin/queues/api/queues/enrich/${id}/retry`,
+      headers: { authorization: basic('admin', password) },
+    });
+    expect(response.statusCode).toBe(204);
+    const job = await services.queues.enrich.getJob(id);
+    expect(job?.data.replayedAt).toBeGreaterThanOrEqual(before);
+    expect(await job?.getState()).toBe('waiting');
+    expect(await services.journey.list(tsid)).toMatchObject([
+      { step: 'replay', queue: 'enrich', jobId: id, via: 'dashboard' },
+    ]);
+  });
+});
+
+describe('dashboard › read-only mode', () => {
+  it('refuses retries with 405 under ADMIN_READ_ONLY=true and leaves the dead letter alone', async () => {
+    const { app, services } = await start({ ADMIN_READ_ONLY: 'true' });
+    const tsid = newTelephonySessionId();
+    const id = enrichJobId(tsid);
+    await failedJob(
+      services.queues.enrich,
+      services.workerRedis,
+      { telephonySessionId: tsid, accountId: 'a' },
+      id,
+    );
+    const authorization = basic('admin', password);
+    for (const url of [
+      `/admin/queues/api/queues/enrich/retry/failed`,
+      `/admin/queues/api/queues/enrich/${id}/retry`,
+    ]) {
+      const response = await app.inject({ method: 'PUT', url, headers: { authorization } });
+      expect(response.statusCode, url).toBe(405);
+    }
+    expect(await services.queues.enrich.getJobState(id)).toBe('failed');
+    expect((await services.queues.enrich.getJob(id))?.data.replayedAt).toBeUndefined();
+    expect(await services.journey.list(tsid)).toEqual([]);
+    const queues = await app.inject({
+      method: 'GET',
+      url: '/admin/queues/api/queues',
+      headers: { authorization },
+    });
+    const listed = (queues.json() as { queues: Array<{ readOnlyMode: boolean }> }).queues;
+    expect(listed.every((queue) => queue.readOnlyMode)).toBe(true);
+  });
+});
+
+describe('dashboard › job data formatter', () => {
+  it('redacts secret-looking fields and URL tokens, keeps call data', () => {
+    const data = {
+      adapter: 'webhook',
+      idempotencyKey: 'acct-1:s-1',
+      call: {
+        telephonySessionId: 's-1',
+        records: [
+          { id: 'r1', recording: { contentUri: 'https://media.example/rec/1?access_token=abc&x=1' } },
+        ],
+        headers: { Authorization: 'Bearer abc' },
+        clientSecret: 'shh',
+      },
+    };
+    expect(redactSecrets(data)).toEqual({
+      adapter: 'webhook',
+      idempotencyKey: 'acct-1:s-1',
+      call: {
+        telephonySessionId: 's-1',
+        records: [
+          { id: 'r1', recording: { contentUri: 'https://media.example/rec/1?access_token=[redacted]&x=1' } },
+        ],
+        headers: { Authorization: '[redacted]' },
+        clientSecret: '[redacted]',
+      },
+    });
+  });
+});
