@@ -66,6 +66,11 @@ const envSchema = z.object({
 
   ADMIN_USER: z.string().default('admin'),
   ADMIN_PASSWORD: optionalString,
+  /** Dashboard read-only mode: queues can be browsed but no job retried, removed or added (HTTP 405). */
+  ADMIN_READ_ONLY: z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'ADMIN_READ_ONLY must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes'),
 
   // Enrichment timing. RingCentral's real figures are the defaults; tests and the demo shrink them.
   /** Wait after a call ends before the first Active Calls lookup (records show 3–10 s after the end). */
@@ -99,7 +104,20 @@ const envSchema = z.object({
   DELIVERY_CONCURRENCY: positive(10),
   DELIVERY_TIMEOUT_MS: positive(15_000),
 
+  /** How long a worker's claim on a job lasts without renewal: a killed worker's jobs return after this. */
+  WORKER_LOCK_DURATION_MS: positive(30_000),
+  /** How often workers look for jobs whose worker died (BullMQ's stalled check). */
+  WORKER_STALLED_INTERVAL_MS: positive(30_000),
+
   SHUTDOWN_GRACE_MS: positive(10_000),
+
+  // The webhook subscription keeper (src/subscriptions).
+  /** How often the worker role checks the subscription and repairs it (one owner across processes). */
+  SUBSCRIPTION_CHECK_INTERVAL_MS: positive(15 * 60 * 1000),
+  /** Renew when less than this is left; also the reminder threshold asked of RingCentral (capped at half the lifetime). */
+  SUBSCRIPTION_RENEW_BEFORE_MS: positive(30 * 24 * 60 * 60 * 1000),
+  /** Lifetime asked for, in seconds: RingCentral's WebHook maximum, 10 years, unless told otherwise. */
+  SUBSCRIPTION_EXPIRES_IN: z.coerce.number().int().min(60).max(315_360_000).default(315_360_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -146,7 +164,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
       webhookUrl: e.CRM_WEBHOOK_URL,
       webhookSecret: e.CRM_WEBHOOK_SECRET,
     },
-    admin: { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD },
+    admin: { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD, readOnly: e.ADMIN_READ_ONLY },
     enrich: {
       visibilityDelayMs: e.ENRICH_VISIBILITY_DELAY_MS,
       activeWindowMs: e.ENRICH_ACTIVE_WINDOW_MS,
@@ -163,6 +181,12 @@ export function parseConfig(env: Record<string, string | undefined>) {
       maxBackoffMs: e.DELIVERY_MAX_BACKOFF_MS,
       concurrency: e.DELIVERY_CONCURRENCY,
       timeoutMs: e.DELIVERY_TIMEOUT_MS,
+    },
+    workers: { lockDurationMs: e.WORKER_LOCK_DURATION_MS, stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS },
+    subscription: {
+      checkIntervalMs: e.SUBSCRIPTION_CHECK_INTERVAL_MS,
+      renewBeforeMs: e.SUBSCRIPTION_RENEW_BEFORE_MS,
+      expiresInSeconds: e.SUBSCRIPTION_EXPIRES_IN,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     /** The raw environment, for adapters that read their own settings (validated by each adapter). */

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { monitoringFeature } from './monitoring/feature.js';
+import { subscriptionFeature } from './subscriptions/feature.js';
 import type { Services } from './services.js';
 import type { Notification } from './webhook/schema.js';
 import type { MaintenanceHandler } from './workers.js';
@@ -26,4 +28,6 @@ export type FeatureFactory = (services: Services) => Feature | Promise<Feature>;
 /** The features every rc-enrich process loads. */
 export const features: FeatureFactory[] = [
   // features: one line each
+  monitoringFeature,
+  subscriptionFeature,
 ];

@@ -24,6 +24,10 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
   const { config, logger, metrics } = services;
   const connection = services.workerRedis;
   const prefix = bullPrefix(config.queuePrefix);
+  const locks = {
+    lockDuration: config.workers.lockDurationMs,
+    stalledInterval: config.workers.stalledIntervalMs,
+  };
 
   const adapters = await loadAdapters(config.crm.adapters, {
     env: config.env,
@@ -48,6 +52,7 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
   const enrich = new Worker(QueueName.enrich, timed(QueueName.enrich, createEnrichProcessor(services)), {
     connection,
     prefix,
+    ...locks,
     // Most runs are a few Redis reads; many calls wait on the same shared listing at once.
     concurrency: config.enrich.concurrency,
   });
@@ -60,6 +65,7 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     {
       connection,
       prefix,
+      ...locks,
       concurrency: config.delivery.concurrency,
       settings: {
         backoffStrategy: crmBackoff({
@@ -85,7 +91,7 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
       if (!entry) throw new Error(`No maintenance handler for job "${job.name}"`);
       return entry.handler(job);
     }),
-    { connection, prefix, concurrency: 1 },
+    { connection, prefix, ...locks, concurrency: 1 },
   );
   // Job schedulers are upserted: every process may do it, Redis keeps one schedule per id.
   for (const [name, entry] of Object.entries(handlers)) {
@@ -102,8 +108,13 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     );
   }
   services.onClose(async () => {
-    // close() lets in-flight jobs finish; a stuck one is released after the grace period (see main.ts).
-    await Promise.all(workers.map((worker) => worker.close()));
+    // Let in-flight jobs finish; past most of the grace period, abort them (their signal fires, the CRM
+    // request is cut, the job goes back for a retry) so that nothing is left half-done when we exit.
+    const closing = Promise.all(workers.map((worker) => worker.close()));
+    if (await settlesWithin(closing, config.shutdownGraceMs * 0.6)) return;
+    logger.warn('jobs still running at shutdown: cancelling them so they are retried');
+    for (const worker of workers) worker.cancelAllJobs('rc-enrich is shutting down');
+    await settlesWithin(closing, config.shutdownGraceMs * 0.3);
   });
 
   return {
@@ -114,3 +125,15 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
 }
 
 export type RunningWorkers = Awaited<ReturnType<typeof startWorkers>>;
+
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

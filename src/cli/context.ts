@@ -2,7 +2,7 @@ import { ConfigError, parseConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { RedisUnavailableError } from '../infra/redis.js';
 import { createServices, type Services } from '../services.js';
-import { LoginError, PermanentError, RetryableError } from '../errors.js';
+import { LoginError, PermanentError, ReauthenticateError, RetryableError } from '../errors.js';
 
 /** Thrown by a command to exit non-zero with a message and no stack trace. */
 export class CliError extends Error {
@@ -43,6 +43,7 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
         err instanceof ConfigError ||
         err instanceof RedisUnavailableError ||
         err instanceof LoginError ||
+        err instanceof ReauthenticateError ||
         err instanceof PermanentError ||
         err instanceof RetryableError;
       console.error(

@@ -1,6 +1,13 @@
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerServe } from './commands/serve.js';
+import { registerRenew } from './commands/renew.js';
+import { registerSubscribe } from './commands/subscribe.js';
+import { registerSubscriptions } from './commands/subscriptions.js';
+import { registerUnsubscribe } from './commands/unsubscribe.js';
+import { registerQueues } from './commands/queues.js';
+import { registerDlq } from './commands/dlq.js';
+import { registerCall } from './commands/call.js';
 
 /** `rc-enrich <command>`: one module per command under ./commands, registered here. */
 export function buildProgram(): Command {
@@ -10,6 +17,13 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerServe(program);
+  registerSubscribe(program);
+  registerSubscriptions(program);
+  registerRenew(program);
+  registerUnsubscribe(program);
+  registerQueues(program);
+  registerDlq(program);
+  registerCall(program);
   registerDemo(program);
   return program;
 }
