@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EnrichedCall } from '../calls/types.js';
 
@@ -8,11 +9,20 @@ import type { EnrichedCall } from '../calls/types.js';
  *   It throws to be retried later (network errors, 5xx, 429: throw a `RetryableDeliveryError` with
  *   `retryAfterMs` to say when), or throws a `PermanentDeliveryError` to send the call straight to the
  *   dead letters (bad credentials, a 4xx that retrying cannot fix). Any other error is retried.
- * - Delivery is at least once: the same call can reach `deliver` again after a crash, so an adapter
- *   must use `ctx.idempotencyKey` (the same for every attempt at one call) to avoid duplicates.
- * - `close()` releases what the adapter opened (sockets, files); it is called once at shutdown.
+ *   A module that cannot import our classes sets `permanent = true` on its error to give up, and
+ *   `retryAfterMs` (a number) to wait at least that long; the deliver worker honours both.
+ * - Delivery is at least once: the same call can reach `deliver` again after a crash, a timeout or a
+ *   dead-letter replay, so an adapter must use `ctx.idempotencyKey` (the same for every attempt at one
+ *   call) to avoid duplicates.
+ * - `deliver` must honour `ctx.signal`: when it aborts, stop and throw (the attempt is retried).
+ * - `close()` releases what the adapter opened (sockets, files); it is called once at shutdown, and
+ *   may be called when nothing was delivered.
+ * - Calls the operator filtered out (CRM_FILTER_*, `shouldDeliver` in filters.ts, checked by the deliver
+ *   worker) never reach `deliver`.
  *
- * A module named in CRM_ADAPTER default-exports an `AdapterFactory`; built-in adapters are made the same way.
+ * A module named in CRM_ADAPTER default-exports an `AdapterFactory`; built-in adapters are made the same
+ * way. The factory reads and validates its settings from `options.env` and throws, naming the variable,
+ * when one is missing or wrong: that stops the start. One adapter instance serves concurrent deliveries.
  */
 export interface CrmAdapter {
   readonly name: string;
@@ -36,13 +46,17 @@ export interface DeliveryResult {
 }
 
 export interface AdapterOptions {
-  /** The service's environment, for the adapter's own settings (e.g. CRM_WEBHOOK_URL). */
+  /** The service's environment, for the adapter's own settings (e.g. CRM_WEBHOOK_URL). Never log it. */
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
   /** Injectable transport for tests and proxies; defaults to global fetch. */
   fetch?: typeof fetch;
   /** Redis for adapters that keep state (e.g. call -> CRM id), namespaced under `keyPrefix`. */
-  redis?: import('ioredis').Redis;
+  redis?: Redis;
+  /**
+   * The service's key namespace (`createKeys(prefix).namespace`); an adapter keeps its keys under
+   * `${keyPrefix}:adapter:<name>:…` (= `keys.adapter(name)`), each with a TTL.
+   */
   keyPrefix?: string;
 }
 

@@ -1,0 +1,43 @@
+import type { CrmAdapter, AdapterOptions } from './types.js';
+import { RetryableDeliveryError } from '../errors.js';
+import { callEnrichedEvent } from './payload.js';
+import { createRecordIds } from './record-ids.js';
+
+/**
+ * The line-oriented adapters (stdout, file): one JSON line per call, `{ idempotencyKey, type, timestamp,
+ * data }`, written by `writeLine`.
+ *
+ * What is guaranteed: a call whose key is already recorded is not written again. The key is recorded
+ * after the line is written (in Redis when the service provides one, so across processes and restarts
+ * for 90 days; else in this process only). A crash between writing and recording, or two attempts at the
+ * same call at the same moment, can still write a line twice: every line carries `idempotencyKey` so a
+ * reader can drop repeats. Recording before writing would instead risk losing the call, which is worse.
+ */
+export function createNdjsonAdapter(
+  name: string,
+  options: AdapterOptions,
+  writeLine: (line: string, signal: AbortSignal) => Promise<void>,
+  close?: () => Promise<void>,
+): CrmAdapter {
+  const written = createRecordIds({ redis: options.redis, keyPrefix: options.keyPrefix, adapter: name });
+  return {
+    name,
+    async deliver(call, ctx) {
+      if (ctx.signal.aborted)
+        throw new RetryableDeliveryError(`${name}: the delivery was aborted before writing`);
+      if ((await written.get(ctx.idempotencyKey)) !== undefined) {
+        ctx.logger.debug(
+          { idempotencyKey: ctx.idempotencyKey },
+          'call already written, not writing it again',
+        );
+        return;
+      }
+      const line = JSON.stringify({ idempotencyKey: ctx.idempotencyKey, ...callEnrichedEvent(call) });
+      await writeLine(`${line}\n`, ctx.signal);
+      await written.set(ctx.idempotencyKey, 'written');
+    },
+    async close() {
+      await close?.();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import type { EnrichedCall } from '../calls/types.js';
+
+/**
+ * The JSON document the webhook, stdout and file adapters send: Standard Webhooks' `{ type, timestamp,
+ * data }`, with the records exactly as RingCentral returned them (recording metadata included).
+ * `timestamp` is when the call ended, so the body is identical on every attempt.
+ */
+export interface CallEnrichedEvent {
+  type: 'call.enriched';
+  timestamp: string;
+  data: Pick<
+    EnrichedCall,
+    | 'telephonySessionId'
+    | 'sessionId'
+    | 'accountId'
+    | 'source'
+    | 'records'
+    | 'parties'
+    | 'firstSeenAt'
+    | 'endedAt'
+  >;
+}
+
+export function callEnrichedEvent(call: EnrichedCall): CallEnrichedEvent {
+  return {
+    type: 'call.enriched',
+    timestamp: call.endedAt,
+    data: {
+      telephonySessionId: call.telephonySessionId,
+      sessionId: call.sessionId,
+      accountId: call.accountId,
+      source: call.source,
+      records: call.records,
+      parties: call.parties,
+      firstSeenAt: call.firstSeenAt,
+      endedAt: call.endedAt,
+    },
+  };
+}

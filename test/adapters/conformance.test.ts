@@ -1,0 +1,293 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadAdapter } from '../../src/adapters/load.js';
+import { createStdoutAdapter } from '../../src/adapters/stdout/index.js';
+import type { AdapterOptions, CrmAdapter } from '../../src/adapters/types.js';
+import type { EnrichedCall } from '../../src/calls/types.js';
+import { RetryableDeliveryError } from '../../src/errors.js';
+import { startFakeHubSpot } from '../fakes/hubspot.js';
+import type { Loopback } from '../fakes/loopback.js';
+import { startFakeSalesforce } from '../fakes/salesforce.js';
+import { startWebhookReceiver } from '../fakes/webhook-receiver.js';
+import { inboundCall } from '../fixtures/calls.js';
+import { deliveryContext, isPermanent, redisScope, rejection, silentLogger } from './support.js';
+
+/**
+ * The adapter contract, checked the same way for every built-in adapter and the examples/ module,
+ * each against a loopback fake of its CRM. What each subject must show:
+ * - the same call delivered twice (same idempotency key) leaves one record, also from a second adapter
+ *   instance (another process) and after a failed attempt;
+ * - an unavailable CRM (503) means "retry later"; 400 and 401 mean "give up" (HTTP adapters);
+ * - an aborted delivery sends nothing and is retried;
+ * - close() resolves, even when nothing was sent.
+ * stdout and file have no CRM to refuse a call: they have no permanent failures, and a broken sink
+ * (a failing stream, a vanished folder) is "retry later".
+ */
+interface Subject {
+  adapter: CrmAdapter;
+  /** Another instance on the same CRM and Redis, as a second process would have. */
+  another(): Promise<CrmAdapter>;
+  /** Records the CRM holds for `call` (delivered with `key`). */
+  records(call: EnrichedCall, key: string): Promise<number>;
+  /** HTTP adapters: the CRM answers the next request with this status. */
+  failNext?(status: number): void;
+  /** How many requests (or lines) the CRM received in all. */
+  received(): Promise<number>;
+  /** Other adapters: make the sink fail; the returned repair gives the adapter to retry with. */
+  breakSink?(): Promise<() => Promise<CrmAdapter>>;
+  close(): Promise<void>;
+}
+
+type Scope = { options: AdapterOptions };
+type Candidate = { name: string; make(scope: Scope): Promise<Subject> };
+
+const secret = `whsec_${randomBytes(32).toString('base64')}`;
+const hubspotToken = 'pat-na1-11111111-2222-3333-4444-555555555555';
+const salesforceToken = '00Dfake!static-session';
+const unauthorized = (status: number) =>
+  status === 401 ? [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] : undefined;
+
+/** Fake CRMs answer like the real ones would; for 401 Salesforce needs its error body. */
+function httpSubject(
+  fake: Loopback,
+  make: () => Promise<CrmAdapter>,
+  adapter: CrmAdapter,
+  records: (call: EnrichedCall, key: string) => number,
+): Subject {
+  return {
+    adapter,
+    another: make,
+    records: async (call, key) => records(call, key),
+    failNext: (status) =>
+      fake.failNext({ status, body: unauthorized(status) ?? { message: `fake ${status}` } }),
+    received: async () => fake.requests.length,
+    close: () => fake.close(),
+  };
+}
+
+const candidates: Candidate[] = [
+  {
+    name: 'stdout',
+    async make({ options }) {
+      const lines: string[] = [];
+      let broken = false;
+      // A failed stream is destroyed, as process.stdout would be: each instance gets its own.
+      const stream = () =>
+        new Writable({
+          write(chunk, _encoding, done) {
+            if (broken) {
+              broken = false;
+              return done(new Error('EPIPE: the reader went away'));
+            }
+            lines.push(String(chunk));
+            done();
+          },
+        });
+      const make = async () => createStdoutAdapter(options, stream());
+      return {
+        adapter: await make(),
+        another: make,
+        records: async (_call, key) => lines.filter((line) => JSON.parse(line).idempotencyKey === key).length,
+        received: async () => lines.length,
+        // A failed stream is destroyed: the retry comes from a fresh process with a fresh stdout.
+        breakSink: async () => {
+          broken = true;
+          return make;
+        },
+        close: async () => undefined,
+      };
+    },
+  },
+  {
+    name: 'file',
+    async make({ options }) {
+      const folder = await mkdtemp(join(tmpdir(), 'rc-enrich-file-'));
+      const path = join(folder, 'calls.ndjson');
+      const make = () => loadAdapter('file', { ...options, env: { CRM_FILE_PATH: path } });
+      const subject: Subject = {
+        adapter: await make(),
+        another: make,
+        async records(_call, key) {
+          const text = await readFile(path, 'utf8').catch(() => '');
+          return text.split('\n').filter((line) => line && JSON.parse(line).idempotencyKey === key).length;
+        },
+        received: async () =>
+          (await readFile(path, 'utf8').catch(() => '')).split('\n').filter(Boolean).length,
+        breakSink: async () => {
+          await rm(folder, { recursive: true, force: true });
+          return async () => {
+            await mkdir(folder, { recursive: true });
+            return subject.adapter;
+          };
+        },
+        close: () => rm(folder, { recursive: true, force: true }),
+      };
+      return subject;
+    },
+  },
+  {
+    name: 'webhook',
+    async make({ options }) {
+      const receiver = await startWebhookReceiver({ secret });
+      const env = { CRM_WEBHOOK_URL: `${receiver.url}/hooks/calls`, CRM_WEBHOOK_SECRET: secret };
+      const make = () => loadAdapter('webhook', { ...options, env });
+      return httpSubject(receiver, make, await make(), (_call, key) => (receiver.records.has(key) ? 1 : 0));
+    },
+  },
+  {
+    name: 'hubspot',
+    async make({ options }) {
+      const fake = await startFakeHubSpot({ token: hubspotToken });
+      fake.addContact({ phone: '(415) 555-0100', firstname: 'Jane' });
+      const env = { HUBSPOT_ACCESS_TOKEN: hubspotToken, HUBSPOT_BASE_URL: fake.url };
+      const make = () => loadAdapter('hubspot', { ...options, env });
+      const mine = (call: EnrichedCall) =>
+        [...fake.calls.values()].filter((c) => c.properties.hs_call_body?.includes(call.sessionId)).length;
+      return httpSubject(fake, make, await make(), mine);
+    },
+  },
+  {
+    name: 'salesforce',
+    async make({ options }) {
+      const fake = await startFakeSalesforce({ staticToken: salesforceToken });
+      fake.addContact('4155550100');
+      const env = { SALESFORCE_ACCESS_TOKEN: salesforceToken, SALESFORCE_INSTANCE_URL: fake.url };
+      const make = () => loadAdapter('salesforce', { ...options, env });
+      const mine = (call: EnrichedCall) =>
+        [...fake.tasks.values()].filter((t) => t.fields.CallObject === call.sessionId).length;
+      return httpSubject(fake, make, await make(), mine);
+    },
+  },
+  {
+    name: 'salesforce (JWT, external-id upsert)',
+    async make({ options }) {
+      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const jwt = { clientId: '3MVG9fake', username: 'integration@acme.example', publicKey };
+      const fake = await startFakeSalesforce({ jwt, externalIdFields: ['RingCentral_Call_Id__c'] });
+      const env = {
+        SALESFORCE_CLIENT_ID: jwt.clientId,
+        SALESFORCE_USERNAME: jwt.username,
+        SALESFORCE_PRIVATE_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+        SALESFORCE_LOGIN_URL: fake.url,
+        SALESFORCE_EXTERNAL_ID_FIELD: 'RingCentral_Call_Id__c',
+      };
+      const make = () => loadAdapter('salesforce', { ...options, env });
+      const mine = (call: EnrichedCall) =>
+        [...fake.tasks.values()].filter((t) => t.fields.CallObject === call.sessionId).length;
+      const subject = httpSubject(fake, make, await make(), mine);
+      // With JWT a 401 means "log in again": the refusal is the session expiring and the login failing.
+      return {
+        ...subject,
+        failNext: (status) => {
+          if (status !== 401) return fake.failNext({ status, body: { message: `fake ${status}` } });
+          fake.expireSessions();
+          fake.failNext({
+            status: 400,
+            body: { error: 'invalid_grant', error_description: "user hasn't approved this consumer" },
+            match: /^POST \/services\/oauth2\/token$/,
+          });
+        },
+      };
+    },
+  },
+  {
+    name: 'examples/crm-adapter (user module)',
+    async make({ options }) {
+      const apiKey = 'acme-test-key';
+      const receiver = await startWebhookReceiver({ dedupeHeader: 'idempotency-key', apiKey });
+      const env = { ACME_CRM_URL: receiver.url, ACME_CRM_API_KEY: apiKey };
+      const make = () =>
+        loadAdapter('./examples/crm-adapter/acme-crm.mjs', { ...options, env, cwd: resolve('.') });
+      return httpSubject(receiver, make, await make(), (_call, key) => (receiver.records.has(key) ? 1 : 0));
+    },
+  },
+];
+
+describe.each(candidates)('adapter conformance › $name', (candidate) => {
+  let subject: Subject;
+  let scope: Awaited<ReturnType<typeof redisScope>>;
+
+  beforeEach(async () => {
+    scope = await redisScope();
+    subject = await candidate.make({
+      options: { env: {}, logger: silentLogger, redis: scope.redis, keyPrefix: scope.keyPrefix },
+    });
+  });
+  afterEach(async () => {
+    await subject.adapter.close?.();
+    await subject.close();
+    await scope.cleanup();
+  });
+
+  it('has a name and a deliver function', () => {
+    expect(subject.adapter.name).toEqual(expect.any(String));
+    expect(typeof subject.adapter.deliver).toBe('function');
+  });
+
+  it('delivering the same call twice with the same key leaves one record', async () => {
+    const call = inboundCall();
+    const ctx = deliveryContext();
+    const first = await subject.adapter.deliver(call, ctx);
+    const second = await subject.adapter.deliver(call, { ...ctx, attempt: 2 });
+    expect(await subject.records(call, ctx.idempotencyKey)).toBe(1);
+    if (first?.crmId) expect(second?.crmId).toBe(first.crmId);
+  });
+
+  it('a second instance (another process) delivering the same key adds no record', async () => {
+    const call = inboundCall();
+    const ctx = deliveryContext();
+    await subject.adapter.deliver(call, ctx);
+    const other = await subject.another();
+    await other.deliver(call, { ...ctx, attempt: 2 });
+    await other.close?.();
+    expect(await subject.records(call, ctx.idempotencyKey)).toBe(1);
+  });
+
+  it('different calls make different records', async () => {
+    const [a, b] = [deliveryContext(), deliveryContext()];
+    const [callA, callB] = [inboundCall(), inboundCall({ startTime: '2026-03-04T16:01:00.000Z' })];
+    await subject.adapter.deliver(callA, a);
+    await subject.adapter.deliver(callB, b);
+    expect(await subject.records(callA, a.idempotencyKey)).toBe(1);
+    expect(await subject.records(callB, b.idempotencyKey)).toBe(1);
+  });
+
+  it('an unavailable CRM means retry later, and the retry leaves one record', async () => {
+    const call = inboundCall();
+    const ctx = deliveryContext();
+    const repair = subject.failNext ? (subject.failNext(503), undefined) : await subject.breakSink!();
+    const err = await rejection(subject.adapter.deliver(call, ctx));
+    expect(isPermanent(err)).toBe(false);
+    if (subject.failNext && candidate.name !== 'examples/crm-adapter (user module)') {
+      expect(err).toBeInstanceOf(RetryableDeliveryError);
+    }
+    const retrying = repair ? await repair() : subject.adapter;
+    await retrying.deliver(call, { ...ctx, attempt: 2 });
+    expect(await subject.records(call, ctx.idempotencyKey)).toBe(1);
+  });
+
+  it.each([400, 401])('a %i from the CRM means give up', async (status) => {
+    if (!subject.failNext) return; // stdout and file: nothing can refuse a call
+    subject.failNext(status);
+    const err = await rejection(subject.adapter.deliver(inboundCall(), deliveryContext()));
+    expect(isPermanent(err)).toBe(true);
+  });
+
+  it('an aborted delivery sends nothing and is retried', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('shutting down'));
+    const err = await rejection(
+      subject.adapter.deliver(inboundCall(), deliveryContext({ signal: controller.signal })),
+    );
+    expect(isPermanent(err)).toBe(false);
+    expect(await subject.received()).toBe(0);
+  });
+
+  it('close() resolves when nothing was sent', async () => {
+    await expect(Promise.resolve(subject.adapter.close?.())).resolves.toBeUndefined();
+  });
+});
