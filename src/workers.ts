@@ -1,4 +1,5 @@
 import { Worker, type Job } from 'bullmq';
+import { createDeliveryFilter } from './adapters/filters.js';
 import { loadAdapters } from './adapters/load.js';
 import { createDeliverProcessor, type DeliveryFilter } from './deliver/processor.js';
 import { crmBackoff } from './deliver/backoff.js';
@@ -29,6 +30,8 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     stalledInterval: config.workers.stalledIntervalMs,
   };
 
+  // CRM_FILTER_* settings: which calls are worth a CRM record (validated now, so a typo stops the start).
+  const filter = options.filter ?? createDeliveryFilter(config.env);
   const adapters = await loadAdapters(config.crm.adapters, {
     env: config.env,
     logger,
@@ -58,10 +61,7 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
   });
   const deliver = new Worker(
     QueueName.deliver,
-    timed(
-      QueueName.deliver,
-      createDeliverProcessor({ ...services, adapters: services.adapters, filter: options.filter }),
-    ),
+    timed(QueueName.deliver, createDeliverProcessor({ ...services, adapters: services.adapters, filter })),
     {
       connection,
       prefix,

@@ -43,15 +43,18 @@ export function createDeliverProcessor({ adapters, config, journey, logger, metr
     }
 
     const attempt = job.attemptsMade + 1;
-    const signals = [AbortSignal.timeout(config.delivery.timeoutMs), ...(shutdown ? [shutdown] : [])];
+    // A plain timer, not AbortSignal.timeout(): on Node 20 a timeout signal held only by AbortSignal.any()
+    // can be garbage-collected and never fire.
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () =>
+        deadline.abort(new Error(`no answer within DELIVERY_TIMEOUT_MS (${config.delivery.timeoutMs} ms)`)),
+      config.delivery.timeoutMs,
+    );
+    const signal = shutdown ? AbortSignal.any([deadline.signal, shutdown]) : deadline.signal;
     const log = logger.child({ adapter: name, telephonySessionId: tsid, attempt });
     try {
-      const result = await adapter.deliver(call, {
-        idempotencyKey,
-        attempt,
-        logger: log,
-        signal: AbortSignal.any(signals),
-      });
+      const result = await adapter.deliver(call, { idempotencyKey, attempt, logger: log, signal });
       metrics?.crmDeliveries.inc({ adapter: name, outcome: 'delivered' });
       metrics?.endToEndLatency.observe({ adapter: name }, (Date.now() - Date.parse(call.endedAt)) / 1000);
       await journey.add(tsid, {
@@ -73,6 +76,8 @@ export function createDeliverProcessor({ adapters, config, journey, logger, metr
       log.warn({ err: message, outcome }, 'CRM delivery failed');
       if (permanent) throw new UnrecoverableError(`${name}: ${message}`);
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   };
 }

@@ -25,6 +25,17 @@ export const redactPaths = [
   'secret',
   'token',
   'jwt',
+  // Settings objects (never logged on purpose, but a stray `log.info(config)` must not leak them).
+  ...[
+    'RINGCENTRAL_CLIENT_SECRET',
+    'RINGCENTRAL_JWT',
+    'WEBHOOK_VERIFICATION_TOKEN',
+    'CRM_WEBHOOK_SECRET',
+    'ADMIN_PASSWORD',
+    'HUBSPOT_ACCESS_TOKEN',
+    'SALESFORCE_ACCESS_TOKEN',
+    'SALESFORCE_PRIVATE_KEY',
+  ].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 
 export function loggerOptions(level: string): LoggerOptions {
