@@ -57,13 +57,11 @@ export async function buildApp({
     if (status >= 500) {
       request.log.error({ err: error }, 'request failed');
       // Redis down or similar: say so plainly; the sender may retry.
-      return reply
-        .code(503)
-        .send({
-          statusCode: 503,
-          error: 'Service Unavailable',
-          message: 'Temporarily unable to accept the request',
-        });
+      return reply.code(503).send({
+        statusCode: 503,
+        error: 'Service Unavailable',
+        message: 'Temporarily unable to accept the request',
+      });
     }
     const message = error.validation ? `Invalid notification: ${error.message}` : error.message;
     return reply

@@ -1,0 +1,9 @@
+/** Nearest-rank percentile of a list of numbers (p in 0..100). */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export const seconds = (ms: number) => (ms / 1000).toFixed(2);
