@@ -55,7 +55,7 @@ describe('queue metrics › collect', () => {
 });
 
 describe('docs › metrics reference', () => {
-  const operating = readFileSync('docs/operating.md', 'utf8');
+  const operating = readFileSync('README.md', 'utf8');
 
   it('documents every metric rc-enrich exports, with its type', () => {
     const metrics = createMetrics();
