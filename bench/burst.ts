@@ -2,20 +2,23 @@
  * `npm run bench`: 300 calls ending within 30 s against the RingCentral simulator with RingCentral's
  * real figures (Heavy 10 requests/min with a 60 s penalty that restarts, records visible 3-10 s after
  * the end and kept ~120 s, Call Log after 15-30 s), 3% of them never listed in Active Calls.
- * Prints what a user would check: every call enriched, no duplicates, no 429, latency.
+ * rc-enrich runs as its own process (`src/main.ts`, as `npm start` runs it) and is registered with
+ * `rc-enrich subscribe`; RingCentral (the simulator) and the CRM (a loopback receiver) live here.
+ * Prints what a user would check: every call enriched, no duplicates, no 429, latency, memory.
  * Options (env): BENCH_CALLS [300], BENCH_SPREAD_MS [30000], BENCH_MISSING_PCT [3], BENCH_SEED [2026].
  */
 import { randomBytes } from 'node:crypto';
-import { createLogger } from '../src/infra/logger.js';
-import { startPlayground } from '../src/demo/playground.js';
-import type { FakeCall } from '../src/fake-ringcentral/index.js';
+import { Redis } from 'ioredis';
+import { createFakeRingCentral, type FakeCall } from '../src/fake-ringcentral/index.js';
 import { startCrmReceiver } from './crm-receiver.js';
+import { exitOf, freePort, runEntry, scrape, waitUntilReady } from './service-process.js';
 import { percentile, seconds } from './stats.js';
 
 const calls = Number(process.env.BENCH_CALLS ?? 300);
 const spreadMs = Number(process.env.BENCH_SPREAD_MS ?? 30_000);
 const missingPct = Number(process.env.BENCH_MISSING_PCT ?? 3);
 const seed = Number(process.env.BENCH_SEED ?? 2026);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 // A small seeded PRNG so every run plays the same burst.
 let state = seed >>> 0;
@@ -27,20 +30,33 @@ const random = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 
+const fake = createFakeRingCentral({ seed });
+await fake.listen(0, '127.0.0.1');
 const crm = await startCrmReceiver();
-const logger = createLogger(process.env.LOG_LEVEL ?? 'warn', process.stderr);
-const playground = await startPlayground({
-  env: {
-    ...process.env,
-    CRM_ADAPTER: 'webhook',
-    CRM_WEBHOOK_URL: crm.url,
-    CRM_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
-  },
-  overrides: {},
-  fake: { seed },
-  logger,
-});
-const { fake } = playground;
+const port = await freePort();
+const baseUrl = `http://127.0.0.1:${port}`;
+const queuePrefix = `rc-enrich-bench-${randomBytes(4).toString('hex')}`;
+const env = {
+  REDIS_URL: redisUrl,
+  QUEUE_PREFIX: queuePrefix,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  PUBLIC_URL: baseUrl,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  RINGCENTRAL_SERVER_URL: fake.url,
+  RINGCENTRAL_CLIENT_ID: fake.credentials.clientId,
+  RINGCENTRAL_CLIENT_SECRET: fake.credentials.clientSecret,
+  RINGCENTRAL_JWT: fake.credentials.jwt,
+  WEBHOOK_VERIFICATION_TOKEN: randomBytes(24).toString('hex'),
+  CRM_ADAPTER: 'webhook',
+  CRM_WEBHOOK_URL: crm.url,
+  CRM_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
+};
+const service = runEntry('src/main.ts', [], env);
+await waitUntilReady(baseUrl);
+const subscribed = await exitOf(runEntry('src/cli/main.ts', ['subscribe'], env));
+if (subscribed !== 0) throw new Error(`rc-enrich subscribe exited with ${subscribed}`);
+
 const startedAt = Date.now();
 const missingEvery = missingPct > 0 ? Math.round(100 / missingPct) : Infinity;
 console.log(
@@ -73,10 +89,13 @@ console.log(
   `bench: all calls ended ${seconds(lastEnd - startedAt)} s after the start; waiting for deliveries...`,
 );
 
+let peakRss = 0;
 const deadline = Date.now() + 6 * 60_000;
 while (crm.arrivals.size < calls && Date.now() < deadline) {
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  peakRss = Math.max(peakRss, (await scrape(baseUrl, 'rc_enrich_process_resident_memory_bytes')) ?? 0);
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
 }
+const redisKeys = await countKeys(queuePrefix);
 
 const bySource = new Map<string, number>();
 const latencies: number[] = [];
@@ -91,24 +110,53 @@ for (const call of finished) {
     callLogLatencies.push(arrival.at - call.callLogVisibleAt);
 }
 const stats = fake.stats();
-const acks = fake.deliveryLog
-  .filter((entry) => entry.kind === 'notification' && entry.durationMs !== undefined)
-  .map((entry) => entry.durationMs!);
-const failedAcks = fake.deliveryLog.filter((entry) => entry.kind === 'notification' && !entry.ok).length;
+const notifications = fake.deliveryLog.filter((entry) => entry.kind === 'notification');
+const acks = notifications.flatMap((entry) => (entry.durationMs === undefined ? [] : [entry.durationMs]));
+
+service.kill('SIGTERM');
+const shutdownStarted = Date.now();
+const exitCode = await exitOf(service);
+const shutdownMs = Date.now() - shutdownStarted;
 
 const lines = [
-  `enriched:            ${crm.arrivals.size} / ${calls}  (${[...bySource].map(([source, n]) => `${source} ${n}`).join(', ')})`,
-  `duplicates:          ${crm.duplicates()}`,
-  `Heavy requests:      ${stats.byGroup.Heavy}  (Active Calls + Call Log, over ${seconds(Date.now() - startedAt)} s)`,
-  `429 answers:         ${stats.rateLimited}`,
-  `visible -> CRM:      p50 ${seconds(percentile(latencies, 50))} s, p95 ${seconds(percentile(latencies, 95))} s, max ${seconds(Math.max(...latencies))} s  (${latencies.length} calls from Active Calls)`,
-  `  via Call Log:      p50 ${seconds(percentile(callLogLatencies, 50))} s, max ${seconds(Math.max(...callLogLatencies, 0))} s after Call Log visibility (${callLogLatencies.length} calls; waited out the ~120 s Active Calls window first)`,
-  `webhook ack:         p50 ${percentile(acks, 50).toFixed(1)} ms, p99 ${percentile(acks, 99).toFixed(1)} ms over ${acks.length} notifications, ${failedAcks} not accepted`,
-  `process memory:      rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
+  `enriched:          ${crm.arrivals.size} / ${calls}  (${[...bySource].map(([source, n]) => `${source} ${n}`).join(', ')})`,
+  `duplicates:        ${crm.duplicates()}`,
+  `Heavy requests:    ${stats.byGroup.Heavy}  (Active Calls + Call Log, over ${seconds(Date.now() - startedAt)} s)`,
+  `429 answers:       ${stats.rateLimited}`,
+  `visible -> CRM:    p50 ${seconds(percentile(latencies, 50))} s, p95 ${seconds(percentile(latencies, 95))} s, max ${seconds(Math.max(...latencies))} s  (${latencies.length} calls from Active Calls)`,
+  `  via Call Log:    p50 ${seconds(percentile(callLogLatencies, 50))} s after Call Log visibility (${callLogLatencies.length} calls; the ~120 s Active Calls window is waited out first)`,
+  `webhook ack:       p50 ${percentile(acks, 50).toFixed(1)} ms, p99 ${percentile(acks, 99).toFixed(1)} ms over ${acks.length} notifications, ${notifications.filter((entry) => !entry.ok).length} not accepted`,
+  `service memory:    peak rss ${(peakRss / 2 ** 20).toFixed(0)} MiB; ${redisKeys} Redis keys left under the prefix`,
+  `shutdown:          SIGTERM -> exit ${exitCode} in ${shutdownMs} ms`,
 ];
 console.log(lines.join('\n'));
 
-await playground.close();
+await removeKeys(queuePrefix);
+await fake.close();
 await crm.close();
 const ok = crm.arrivals.size === calls && crm.duplicates() === 0 && stats.rateLimited === 0;
 process.exitCode = ok ? 0 : 1;
+
+async function countKeys(prefix: string): Promise<number> {
+  const redis = new Redis(redisUrl);
+  let count = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `\\{${prefix}\\}*`, 'COUNT', 1000);
+    cursor = next;
+    count += keys.length;
+  } while (cursor !== '0');
+  redis.disconnect();
+  return count;
+}
+
+async function removeKeys(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `\\{${prefix}\\}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+}
