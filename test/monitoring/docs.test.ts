@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/infra/metrics.js';
 import { registerQueueMetrics } from '../../src/monitoring/queue-metrics.js';
+import { createSubscriptionMetrics } from '../../src/subscriptions/metrics.js';
 import { sample } from './helpers.js';
 
 /** A queue that answers like BullMQ's, or fails like one whose Redis is gone. */
@@ -12,6 +13,7 @@ const stubQueue = (name: string, counts: () => Promise<Record<string, number>>, 
 function exported() {
   const metrics = createMetrics();
   registerQueueMetrics(metrics.registry, [stubQueue('deliver', async () => ({}))]);
+  createSubscriptionMetrics(metrics.registry);
   const names = metrics.registry.getMetricsAsArray().map((metric) => metric.name);
   return { all: names, own: names.filter((name) => !/^rc_enrich_(process|nodejs)_/.test(name)) };
 }
@@ -60,6 +62,7 @@ describe('docs › metrics reference', () => {
   it('documents every metric rc-enrich exports, with its type', () => {
     const metrics = createMetrics();
     registerQueueMetrics(metrics.registry, []);
+    createSubscriptionMetrics(metrics.registry);
     for (const metric of metrics.registry.getMetricsAsArray()) {
       if (/^rc_enrich_(process|nodejs)_/.test(metric.name)) continue;
       const type = (metric as unknown as { type: string }).type;
