@@ -5,11 +5,13 @@
  * rc-enrich runs as its own process (`src/main.ts`, as `npm start` runs it) and is registered with
  * `rc-enrich subscribe`; RingCentral (the simulator) and the CRM (a loopback receiver) live here.
  * Prints what a user would check: every call enriched, no duplicates, no 429, latency, memory.
- * Options (env): BENCH_CALLS [300], BENCH_SPREAD_MS [30000], BENCH_MISSING_PCT [3], BENCH_SEED [2026].
+ * Options (env): BENCH_CALLS [300], BENCH_SPREAD_MS [30000], BENCH_MISSING_PCT [3], BENCH_SEED [2026],
+ * BENCH_ROLES [all]: `all` runs one process; `split` runs ROLE=api and ROLE=worker as two processes.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createFakeRingCentral, type FakeCall } from '../src/fake-ringcentral/index.js';
+import { countPrefixKeys, deletePrefixKeys } from '../src/infra/prefix-keys.js';
 import { startCrmReceiver } from './crm-receiver.js';
 import { exitOf, freePort, runEntry, scrape, waitUntilReady } from './service-process.js';
 import { percentile, seconds } from './stats.js';
@@ -52,8 +54,16 @@ const env = {
   CRM_WEBHOOK_URL: crm.url,
   CRM_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
 };
-const service = runEntry('src/main.ts', [], env);
+const split = process.env.BENCH_ROLES === 'split';
+const workerPort = await freePort();
+const services = split
+  ? [
+      runEntry('src/main.ts', [], { ...env, ROLE: 'api' }),
+      runEntry('src/main.ts', [], { ...env, ROLE: 'worker', PORT: String(workerPort) }),
+    ]
+  : [runEntry('src/main.ts', [], env)];
 await waitUntilReady(baseUrl);
+if (split) await waitUntilReady(`http://127.0.0.1:${workerPort}`);
 const subscribed = await exitOf(runEntry('src/cli/main.ts', ['subscribe'], env));
 if (subscribed !== 0) throw new Error(`rc-enrich subscribe exited with ${subscribed}`);
 
@@ -92,10 +102,19 @@ console.log(
 let peakRss = 0;
 const deadline = Date.now() + 6 * 60_000;
 while (crm.arrivals.size < calls && Date.now() < deadline) {
-  peakRss = Math.max(peakRss, (await scrape(baseUrl, 'rc_enrich_process_resident_memory_bytes')) ?? 0);
+  const rss = await Promise.all(
+    [baseUrl, ...(split ? [`http://127.0.0.1:${workerPort}`] : [])].map(
+      async (url) => (await scrape(url, 'rc_enrich_process_resident_memory_bytes')) ?? 0,
+    ),
+  );
+  peakRss = Math.max(
+    peakRss,
+    rss.reduce((a, b) => a + b, 0),
+  );
   await new Promise((resolve) => setTimeout(resolve, 1_000));
 }
-const redisKeys = await countKeys(queuePrefix);
+const redis = new Redis(redisUrl);
+const redisKeys = await countPrefixKeys(redis, queuePrefix);
 
 const bySource = new Map<string, number>();
 const latencies: number[] = [];
@@ -113,9 +132,9 @@ const stats = fake.stats();
 const notifications = fake.deliveryLog.filter((entry) => entry.kind === 'notification');
 const acks = notifications.flatMap((entry) => (entry.durationMs === undefined ? [] : [entry.durationMs]));
 
-service.kill('SIGTERM');
 const shutdownStarted = Date.now();
-const exitCode = await exitOf(service);
+for (const service of services) service.kill('SIGTERM');
+const exitCodes = await Promise.all(services.map(exitOf));
 const shutdownMs = Date.now() - shutdownStarted;
 
 const lines = [
@@ -126,37 +145,14 @@ const lines = [
   `visible -> CRM:    p50 ${seconds(percentile(latencies, 50))} s, p95 ${seconds(percentile(latencies, 95))} s, max ${seconds(Math.max(...latencies))} s  (${latencies.length} calls from Active Calls)`,
   `  via Call Log:    p50 ${seconds(percentile(callLogLatencies, 50))} s after Call Log visibility (${callLogLatencies.length} calls; the ~120 s Active Calls window is waited out first)`,
   `webhook ack:       p50 ${percentile(acks, 50).toFixed(1)} ms, p99 ${percentile(acks, 99).toFixed(1)} ms over ${acks.length} notifications, ${notifications.filter((entry) => !entry.ok).length} not accepted`,
-  `service memory:    peak rss ${(peakRss / 2 ** 20).toFixed(0)} MiB; ${redisKeys} Redis keys left under the prefix`,
-  `shutdown:          SIGTERM -> exit ${exitCode} in ${shutdownMs} ms`,
+  `service memory:    peak rss ${(peakRss / 2 ** 20).toFixed(0)} MiB${split ? ' (both processes)' : ''}; ${redisKeys} Redis keys left under the prefix`,
+  `shutdown:          SIGTERM -> exit ${exitCodes.join(', ')} in ${shutdownMs} ms`,
 ];
 console.log(lines.join('\n'));
 
-await removeKeys(queuePrefix);
+await deletePrefixKeys(redis, queuePrefix);
+redis.disconnect();
 await fake.close();
 await crm.close();
 const ok = crm.arrivals.size === calls && crm.duplicates() === 0 && stats.rateLimited === 0;
 process.exitCode = ok ? 0 : 1;
-
-async function countKeys(prefix: string): Promise<number> {
-  const redis = new Redis(redisUrl);
-  let count = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `\\{${prefix}\\}*`, 'COUNT', 1000);
-    cursor = next;
-    count += keys.length;
-  } while (cursor !== '0');
-  redis.disconnect();
-  return count;
-}
-
-async function removeKeys(prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `\\{${prefix}\\}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
-}

@@ -1,17 +1,5 @@
+export { freePort } from '../src/infra/free-port.js';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-
-/** A free loopback port (the service needs to know its PUBLIC_URL before it starts). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Run an rc-enrich entry point (src/main.ts or the CLI) as its own process, as production does. */
 export function runEntry(

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { parseConfig, type Config } from '../config.js';
 import {
@@ -6,7 +7,11 @@ import {
   type FakeRingCentral,
   type FakeRingCentralOptions,
 } from '../fake-ringcentral/index.js';
+import { freePort } from '../infra/free-port.js';
+import { deletePrefixKeys } from '../infra/prefix-keys.js';
 import { startService, type RunningService } from '../runtime.js';
+import { subscriptionParts } from '../subscriptions/feature.js';
+import { webhookAddress } from '../subscriptions/filters.js';
 
 export interface PlaygroundOptions {
   /** The caller's environment: REDIS_URL, CRM_ADAPTER and its settings, LOG_LEVEL... */
@@ -27,9 +32,10 @@ export interface Playground {
 }
 
 /**
- * rc-enrich wired to the built-in RingCentral simulator on loopback: the demo and the benchmark start
- * here. The service is the real one (same runtime as `npm start`); only RingCentral is simulated.
- * Its keys live under a fresh QUEUE_PREFIX and are removed on close.
+ * rc-enrich wired to the built-in RingCentral simulator on loopback, registered the way an operator
+ * registers it (`rc-enrich subscribe`'s code path, with the simulator running the real handshake).
+ * The service is the real one (same runtime as `npm start`); only RingCentral is simulated. Its keys
+ * live under a fresh QUEUE_PREFIX and are removed on close.
  */
 export async function startPlayground({
   env,
@@ -39,64 +45,55 @@ export async function startPlayground({
 }: PlaygroundOptions): Promise<Playground> {
   const fake = createFakeRingCentral(fakeOptions);
   await fake.listen(0, '127.0.0.1');
-  const verificationToken = randomBytes(24).toString('hex');
+  const port = await freePort();
   const config = parseConfig({
     ...env,
     ROLE: 'all',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     QUEUE_PREFIX: `rc-enrich-playground-${randomBytes(4).toString('hex')}`,
     RINGCENTRAL_SERVER_URL: fake.url,
     RINGCENTRAL_CLIENT_ID: fake.credentials.clientId,
     RINGCENTRAL_CLIENT_SECRET: fake.credentials.clientSecret,
     RINGCENTRAL_JWT: fake.credentials.jwt,
-    WEBHOOK_VERIFICATION_TOKEN: verificationToken,
+    WEBHOOK_VERIFICATION_TOKEN: randomBytes(24).toString('hex'),
     ...overrides,
   });
-  let service: RunningService;
+  let service: RunningService | undefined;
   try {
     service = await startService(config, logger);
+    await service.app.listen({ port: config.port, host: config.host });
+    const { manager } = subscriptionParts(service.services);
+    await manager.ensure({ allowCreate: true });
+    const webhookUrl = webhookAddress(config.webhook.publicUrl!);
+    const running = service;
+    return {
+      fake,
+      service: running,
+      config,
+      webhookUrl,
+      async close() {
+        await running.close();
+        await fake.close();
+        await removeKeys(config);
+      },
+    };
   } catch (err) {
+    await service?.close();
     await fake.close();
+    await removeKeys(config);
     throw err;
   }
-  const address = await service.app.listen({ port: 0, host: '127.0.0.1' });
-  const webhookUrl = `${address}/webhooks/ringcentral`;
-
-  // Register the way an operator would: RingCentral (here the simulator) runs the real handshake.
-  await service.services.ringcentral.request({
-    method: 'POST',
-    path: '/restapi/v1.0/subscription',
-    group: 'Medium',
-    body: {
-      eventFilters: ['/restapi/v1.0/account/~/telephony/sessions'],
-      deliveryMode: { transportType: 'WebHook', address: webhookUrl, verificationToken },
-      expiresIn: 315_360_000,
-    },
-  });
-
-  return {
-    fake,
-    service,
-    config,
-    webhookUrl,
-    async close() {
-      await service.close();
-      await fake.close();
-      await removeKeys(config);
-    },
-  };
 }
 
 async function removeKeys(config: Config): Promise<void> {
-  const { Redis } = await import('ioredis');
-  const redis = new Redis(config.redisUrl);
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
-    const pattern = `\\{${config.queuePrefix}\\}*`;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await redis.connect();
+    await deletePrefixKeys(redis, config.queuePrefix);
+  } catch {
+    // Nothing to clean when Redis is not there (the start failed for that reason).
   } finally {
     redis.disconnect();
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { parseConfig, type Config } from '../../src/config.js';
-import { bullPrefix } from '../../src/infra/keys.js';
+import { deletePrefixKeys } from '../../src/infra/prefix-keys.js';
 
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -30,13 +30,7 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
 export async function cleanupPrefix(queuePrefix: string): Promise<void> {
   const redis = new Redis(redisUrl);
   try {
-    const pattern = `${bullPrefix(queuePrefix).replace(/[{}]/g, (c) => `\\${c}`)}*`;
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deletePrefixKeys(redis, queuePrefix);
   } finally {
     await redis.quit();
   }

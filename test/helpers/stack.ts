@@ -5,7 +5,10 @@ import {
   type FakeRingCentral,
   type FakeRingCentralOptions,
 } from '../../src/fake-ringcentral/index.js';
+import { freePort } from '../../src/infra/free-port.js';
 import { createLogger } from '../../src/infra/logger.js';
+import { subscriptionParts } from '../../src/subscriptions/feature.js';
+import { webhookAddress } from '../../src/subscriptions/filters.js';
 import { startService, type RunningService } from '../../src/runtime.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.js';
 import { cleanupPrefix, testConfig } from './config.js';
@@ -45,7 +48,10 @@ export async function startStack(
   const fake = createFakeRingCentral({ ...fastFake, ...options.fake });
   await fake.listen(0, '127.0.0.1');
   const crm = await startWebhookReceiver({ secret: crmSecret });
+  const port = await freePort();
   const base = testConfig({
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
     RINGCENTRAL_SERVER_URL: fake.url,
     CRM_ADAPTER: 'webhook',
     CRM_WEBHOOK_URL: `${crm.url}/calls`,
@@ -64,22 +70,10 @@ export async function startStack(
     return service;
   };
   const first = await startAnother();
-  const address = await first.app.listen({ port: 0, host: '127.0.0.1' });
-  const webhookUrl = `${address}/webhooks/ringcentral`;
-  await first.services.ringcentral.request({
-    method: 'POST',
-    path: '/restapi/v1.0/subscription',
-    group: 'Medium',
-    body: {
-      eventFilters: ['/restapi/v1.0/account/~/telephony/sessions'],
-      deliveryMode: {
-        transportType: 'WebHook',
-        address: webhookUrl,
-        verificationToken: base.webhook.verificationToken,
-      },
-      expiresIn: 3600,
-    },
-  });
+  await first.app.listen({ port: base.port, host: '127.0.0.1' });
+  // Registered the way `rc-enrich subscribe` does it; the simulator runs the real handshake.
+  await subscriptionParts(first.services).manager.ensure({ allowCreate: true });
+  const webhookUrl = webhookAddress(base.webhook.publicUrl!);
 
   return {
     fake,
