@@ -20,10 +20,10 @@ import { createRingCentralClient } from './ringcentral/client.js';
  */
 export async function createServices(config: Config, logger: Logger, metrics?: Metrics) {
   const redis = createRedis(config.redisUrl, 'producer');
-  redis.on('error', (err) => logger.error({ err: err.message }, 'redis (producer) error'));
   // Workers' blocking commands and the shared lookups must ride out a Redis restart: separate connection.
   const workerRedis = createRedis(config.redisUrl, 'worker');
-  workerRedis.on('error', (err) => logger.error({ err: err.message }, 'redis (worker) error'));
+  reportErrors(redis, 'producer', logger);
+  reportErrors(workerRedis, 'worker', logger);
   try {
     await Promise.all([waitForRedis(redis, config.redisUrl), waitForRedis(workerRedis, config.redisUrl)]);
   } catch (err) {
@@ -92,4 +92,23 @@ export async function createServices(config: Config, logger: Logger, metrics?: M
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;
+
+/**
+ * ioredis emits an error on every failed reconnect: before the first connection the start fails with
+ * one clear message (waitForRedis), and afterwards one line per outage is enough, not one per retry.
+ */
+function reportErrors(client: Redis, role: string, logger: Logger) {
+  let connected = false;
+  let reported = false;
+  client.on('ready', () => {
+    if (reported) logger.info({ role }, 'redis reachable again');
+    connected = true;
+    reported = false;
+  });
+  client.on('error', (err) => {
+    if (!connected || reported) return;
+    reported = true;
+    logger.error({ err: err.message, role }, 'redis unreachable; retrying');
+  });
+}
 export type { Redis };

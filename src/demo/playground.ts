@@ -89,6 +89,7 @@ export async function startPlayground({
 
 async function removeKeys(config: Config): Promise<void> {
   const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined); // reported by connect() below
   try {
     await redis.connect();
     await deletePrefixKeys(redis, config.queuePrefix);

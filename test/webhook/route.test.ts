@@ -198,3 +198,20 @@ describe('webhook › notifications', () => {
     expect(response.json()).toEqual({ status: 'ignored' });
   });
 });
+
+describe('webhook › Redis unavailable', () => {
+  it('answers 503 at once instead of hanging or pretending the call was recorded', async () => {
+    services.redis.disconnect();
+    const started = Date.now();
+    const response = await post(
+      telephonyNotification({
+        telephonySessionId: newTelephonySessionId(),
+        sequence: 2,
+        party: { id: 'p-1', status: 'Disconnected' },
+      }),
+    );
+    expect(response.statusCode).toBe(503);
+    expect(response.json().message).toMatch(/unable to accept/i);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
