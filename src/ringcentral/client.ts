@@ -42,19 +42,22 @@ interface Deps {
 export function createRingCentralClient({ config, redis, keys, logger, metrics }: Deps) {
   const rc = config.ringcentral;
   const trusted = createTrustedHosts(rc.serverUrl, rc.trustedHosts);
-  const sdk = new SDK({
-    server: rc.serverUrl,
-    clientId: rc.clientId ?? '',
-    clientSecret: rc.clientSecret ?? '',
-    appName: 'rc-enrich',
-    appVersion: '0.1.0',
-    // The SDK only calls the async getItem/setItem/removeItem/keys subset of Storage.
-    localStorage: createRedisTokenStore(redis, keys) as unknown as Storage,
-    // We pace requests ourselves; the SDK's own 429 handling would sleep inside a job and retry blindly.
-    handleRateLimit: false,
-    // Log in again five minutes before expiry rather than racing the deadline.
-    refreshHandicapMs: 5 * 60 * 1000,
-  });
+  const sdk = withoutGlobalLocalStorage(
+    () =>
+      new SDK({
+        server: rc.serverUrl,
+        clientId: rc.clientId ?? '',
+        clientSecret: rc.clientSecret ?? '',
+        appName: 'rc-enrich',
+        appVersion: '0.1.0',
+        // The SDK only calls the async getItem/setItem/removeItem/keys subset of Storage.
+        localStorage: createRedisTokenStore(redis, keys) as unknown as Storage,
+        // We pace requests ourselves; the SDK's own 429 handling would sleep inside a job and retry blindly.
+        handleRateLimit: false,
+        // Log in again five minutes before expiry rather than racing the deadline.
+        refreshHandicapMs: 5 * 60 * 1000,
+      }),
+  );
   const platform = sdk.platform();
   const budgets: Partial<Record<ApiGroup, Budget>> = {
     Heavy: createBudget(redis, keys, 'Heavy', rc.heavy),
@@ -160,6 +163,22 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
 }
 
 export type RingCentralClient = ReturnType<typeof createRingCentralClient>;
+
+/**
+ * Node 25+ has a global `localStorage` that prints an ExperimentalWarning when read without
+ * --localstorage-file. The SDK reads that global while constructing, even when given its own store,
+ * so every CLI command on the production Node would print the warning. Hide it for that moment only.
+ */
+function withoutGlobalLocalStorage<T>(make: () => T): T {
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'localStorage');
+  if (!descriptor?.configurable) return make();
+  Object.defineProperty(globalThis, 'localStorage', { value: undefined, configurable: true, writable: true });
+  try {
+    return make();
+  } finally {
+    Object.defineProperty(globalThis, 'localStorage', descriptor);
+  }
+}
 
 function statusOf(err: unknown): string {
   const status = (err as { response?: Response } | undefined)?.response?.status;
