@@ -7,6 +7,8 @@ export default defineConfig({
     // one at a time so timing-sensitive cases (rate limits, windows) are not starved of CPU.
     fileParallelism: false,
     testTimeout: 30_000,
+    // In CI also write a JSON summary, from which .ci/run prints its closing "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
     hookTimeout: 30_000,
   },
 });
