@@ -77,3 +77,9 @@ async function readBody(response: Response): Promise<RingCentralErrorBody> {
     return {};
   }
 }
+
+/** The HTTP status of an SDK error as a metric label; '0' for network errors and timeouts. */
+export function statusOf(err: unknown): string {
+  const status = (err as { response?: Response } | undefined)?.response?.status;
+  return status ? String(status) : '0';
+}

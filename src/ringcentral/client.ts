@@ -2,12 +2,12 @@ import { SDK } from '@ringcentral/sdk';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { ErrorCode, LoginError, RetryableError } from '../errors.js';
+import { ErrorCode, RetryableError } from '../errors.js';
 import type { Keys } from '../infra/keys.js';
 import type { Metrics } from '../infra/metrics.js';
 import { createBudget, type ApiGroup, type Budget } from './budget.js';
-import { classifyRingCentralError } from './classify.js';
-import { tryLock, waitForUnlock } from './redis-lock.js';
+import { classifyRingCentralError, statusOf } from './classify.js';
+import { createSharedLogin } from './shared-login.js';
 import { createRedisTokenStore } from './token-store.js';
 import { createTrustedHosts } from './trusted-hosts.js';
 
@@ -63,53 +63,9 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
     Heavy: createBudget(redis, keys, 'Heavy', rc.heavy),
   };
 
-  let loginInFlight: Promise<void> | null = null;
-  // The SDK's auto-refresh is per process and can wipe a token other processes share; we replace it
-  // with a JWT login guarded by a Redis lock (RingCentral: "perform OAuth authentication in a single thread").
-  platform.ensureLoggedIn = async () => {
-    if (await platform.auth().accessTokenValid()) return null;
-    loginInFlight ??= loginOnce().finally(() => {
-      loginInFlight = null;
-    });
-    await loginInFlight;
-    return null;
-  };
-
-  async function loginOnce(): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const release = await tryLock(redis, keys.loginLock(), 15_000);
-      if (release) {
-        try {
-          if (await platform.auth().accessTokenValid()) return;
-          if (!rc.jwt || !rc.clientId)
-            throw new LoginError('RINGCENTRAL_CLIENT_ID and RINGCENTRAL_JWT are required');
-          await platform.login({ jwt: rc.jwt });
-          metrics?.ringcentralRequests.inc({ group: 'Auth', status: '200' });
-          logger.info('logged in to RingCentral');
-          return;
-        } catch (err) {
-          if (err instanceof LoginError) throw err;
-          const classified = await classifyRingCentralError(
-            err,
-            'RingCentral login',
-            rc.heavy.defaultRetryAfterMs,
-          );
-          metrics?.ringcentralRequests.inc({ group: 'Auth', status: statusOf(err) });
-          if (classified instanceof RetryableError) throw classified;
-          throw new LoginError(
-            `${classified.message} (check RINGCENTRAL_CLIENT_ID, RINGCENTRAL_CLIENT_SECRET and RINGCENTRAL_JWT)`,
-            { cause: err },
-          );
-        } finally {
-          await release();
-        }
-      }
-      await waitForUnlock(redis, keys.loginLock(), 15_000);
-      if (await platform.auth().accessTokenValid()) return;
-    }
-    throw new RetryableError('RingCentral login did not finish in 30 s', ErrorCode.Unavailable);
-  }
+  // The SDK's auto-refresh is per process and can wipe a token other processes share: replaced by a
+  // JWT login that one process at a time performs for all (see shared-login.ts).
+  platform.ensureLoggedIn = createSharedLogin({ platform, redis, keys, config: rc, logger, metrics });
 
   async function request<T>(req: RingCentralRequest): Promise<RingCentralResponse<T>> {
     const url = trusted.assert(req.path);
@@ -178,11 +134,6 @@ function withoutGlobalLocalStorage<T>(make: () => T): T {
   } finally {
     Object.defineProperty(globalThis, 'localStorage', descriptor);
   }
-}
-
-function statusOf(err: unknown): string {
-  const status = (err as { response?: Response } | undefined)?.response?.status;
-  return status ? String(status) : '0';
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, context: string): Promise<T> {

@@ -4,35 +4,11 @@ import type { Config } from '../config.js';
 import { ErrorCode, PermanentError, RetryableError } from '../errors.js';
 import type { RingCentralClient } from '../ringcentral/client.js';
 import { tryLock, waitForUnlock } from '../ringcentral/redis-lock.js';
-import {
-  HandshakeFailedError,
-  SubscriptionLimitError,
-  SubscriptionPermissionError,
-  errorCodesOf,
-  permissionNameOf,
-  ringCentralErrorBody,
-} from './errors.js';
-import {
-  TELEPHONY_SESSIONS_FILTER,
-  desiredFilters,
-  hasDesiredFilters,
-  isOurs,
-  isTelephonySessionsFilter,
-  reminderTiming,
-  webhookAddress,
-} from './filters.js';
+import { hasDesiredFilters } from './filters.js';
+import { createSubscriptionApi } from './subscription-api.js';
 import { classify, renewThresholdMs, type SubscriptionStore } from './state.js';
-import {
-  subscriptionInfoSchema,
-  subscriptionListSchema,
-  type EnsureAction,
-  type SubscriptionInfo,
-  type SubscriptionState,
-} from './types.js';
+import type { EnsureAction, SubscriptionInfo, SubscriptionState } from './types.js';
 
-const base = '/restapi/v1.0/subscription';
-/** RingCentral's answers when validating the address failed: token not returned, unreachable, invalid answer. */
-const handshakeCodes = new Set(['SUB-520', 'SUB-521', 'SUB-525']);
 /** Longer than the slowest create (3 s handshake + request timeout); released as soon as we finish. */
 const lockTtlMs = 60_000;
 
@@ -66,117 +42,14 @@ interface Deps {
 }
 
 /**
- * Our webhook subscription on RingCentral: find it, create it, renew it, delete it. Changes run under
- * a Redis lock so the CLI and the keeper (in any process) never create two at once.
+ * Our webhook subscription on RingCentral, kept at exactly one healthy copy: the decisions (reuse,
+ * renew, repair, re-create, remove duplicates) on top of the endpoints in subscription-api.ts. Changes
+ * run under a Redis lock so the CLI and the keeper (in any process) never create two at once.
  */
 export function createSubscriptionManager({ client, config, redis, store, logger }: Deps) {
   const settings = config.subscription;
-  const timing = reminderTiming(settings.expiresInSeconds, settings.renewBeforeMs);
-
-  function address(): string {
-    if (!config.webhook.publicUrl) {
-      throw new PermanentError(
-        'PUBLIC_URL is not set: set it to the public HTTPS base URL RingCentral can reach this service at',
-        ErrorCode.Config,
-      );
-    }
-    return webhookAddress(config.webhook.publicUrl);
-  }
-
-  /** Every subscription of this app and user (RingCentral keeps at most 30). */
-  async function list(): Promise<SubscriptionInfo[]> {
-    const response = await call(() => client.request<unknown>({ path: base, group: 'Light' }));
-    return subscriptionListSchema.parse(response.data).records;
-  }
-
-  /** Ours, best first: Active before anything else, then the latest expiry. */
-  async function findOurs(): Promise<SubscriptionInfo[]> {
-    const target = address();
-    const ours = (await list()).filter((subscription) => isOurs(subscription, target));
-    const expiry = (s: SubscriptionInfo) => (s.expirationTime ? Date.parse(s.expirationTime) || 0 : 0);
-    return ours.sort(
-      (a, b) => Number(b.status === 'Active') - Number(a.status === 'Active') || expiry(b) - expiry(a),
-    );
-  }
-
-  async function create(): Promise<SubscriptionInfo> {
-    const target = address();
-    const verificationToken = config.webhook.verificationToken;
-    if (!verificationToken) {
-      throw new PermanentError(
-        'WEBHOOK_VERIFICATION_TOKEN is not set: the service refuses notifications without it',
-        ErrorCode.Config,
-      );
-    }
-    const body = {
-      eventFilters: desiredFilters(timing),
-      deliveryMode: { transportType: 'WebHook', address: target, verificationToken },
-      // Top level: inside deliveryMode it is silently ignored and RingCentral's ~7-day default applies.
-      expiresIn: settings.expiresInSeconds,
-    };
-    const created = await call(
-      () => client.request<unknown>({ method: 'POST', path: base, body, group: 'Medium' }),
-      target,
-    );
-    const subscription = subscriptionInfoSchema.parse(created.data);
-    const disabled = subscription.disabledFilters?.find((entry) => isTelephonySessionsFilter(entry.filter));
-    if (disabled) {
-      // Without the telephony filter it is of no use to us (and would not be recognised as ours).
-      await remove(subscription.id);
-      throw new SubscriptionPermissionError(
-        'CallControl',
-        `RingCentral disabled the ${TELEPHONY_SESSIONS_FILTER} filter: ${disabled.message ?? disabled.reason ?? 'no reason given'}`,
-      );
-    }
-    await rememberLifetime(subscription);
-    logger.info({ subscriptionId: subscription.id, address: target }, 'webhook subscription created');
-    return subscription;
-  }
-
-  /** POST …/renew (Light, empty body): extends the subscription by its lifetime. */
-  async function renew(id: string): Promise<SubscriptionInfo> {
-    const response = await call(() =>
-      client.request<unknown>({
-        method: 'POST',
-        path: `${base}/${encodeURIComponent(id)}/renew`,
-        group: 'Light',
-      }),
-    );
-    const subscription = subscriptionInfoSchema.parse(response.data);
-    await rememberLifetime(subscription);
-    return subscription;
-  }
-
-  /** PUT with our filters and lifetime: repairs the filters and renews in one request. */
-  async function update(id: string): Promise<SubscriptionInfo> {
-    const response = await call(() =>
-      client.request<unknown>({
-        method: 'PUT',
-        path: `${base}/${encodeURIComponent(id)}`,
-        body: { eventFilters: desiredFilters(timing), expiresIn: settings.expiresInSeconds },
-        group: 'Medium',
-      }),
-    );
-    const subscription = subscriptionInfoSchema.parse(response.data);
-    await rememberLifetime(subscription);
-    return subscription;
-  }
-
-  /** Delete one subscription; one that is already gone counts as deleted. */
-  async function remove(id: string): Promise<void> {
-    try {
-      await call(() =>
-        client.request<unknown>({
-          method: 'DELETE',
-          path: `${base}/${encodeURIComponent(id)}`,
-          group: 'Medium',
-        }),
-      );
-    } catch (err) {
-      if (err instanceof PermanentError && err.code === ErrorCode.NotFound) return;
-      throw err;
-    }
-  }
+  const api = createSubscriptionApi({ client, config, store, logger });
+  const { timing, findOurs, create, renew, update, remove } = api;
 
   /** Get to exactly one healthy subscription of ours, doing as little as possible. */
   async function ensure(options: EnsureOptions): Promise<EnsureResult> {
@@ -235,14 +108,6 @@ export function createSubscriptionManager({ client, config, redis, store, logger
     }
   }
 
-  /** The lifetime RingCentral granted: its own `expiresIn` right after create/renew (no clock skew). */
-  async function rememberLifetime(subscription: SubscriptionInfo): Promise<void> {
-    const expiresAt = subscription.expirationTime ? Date.parse(subscription.expirationTime) : NaN;
-    const lifetimeMs =
-      subscription.expiresIn !== undefined ? subscription.expiresIn * 1000 : expiresAt - Date.now();
-    if (Number.isFinite(lifetimeMs) && lifetimeMs > 0) await store.setLifetime(lifetimeMs);
-  }
-
   async function withLock<T>(fn: () => Promise<T>): Promise<T> {
     const deadline = Date.now() + lockTtlMs;
     while (Date.now() < deadline) {
@@ -262,36 +127,7 @@ export function createSubscriptionManager({ client, config, redis, store, logger
     );
   }
 
-  return { address, timing, list, findOurs, create, renew, update, remove, ensure, removeOurs };
+  return { ...api, ensure, removeOurs };
 }
 
 export type SubscriptionManager = ReturnType<typeof createSubscriptionManager>;
-
-/**
- * Run one RingCentral request and turn the subscription-specific refusals into errors that say what
- * to do: a missing permission (named), the 30-subscription limit, a failed handshake.
- */
-async function call<T>(send: () => Promise<T>, handshakeAddress?: string): Promise<T> {
-  try {
-    return await send();
-  } catch (err) {
-    if (!(err instanceof PermanentError)) throw err;
-    const body = await ringCentralErrorBody(err);
-    const codes = errorCodesOf(body);
-    const detail = err.message;
-    // SUB-505 comes as a 403 too: check it before the permission errors.
-    if (codes.includes('SUB-505')) throw new SubscriptionLimitError(detail, { cause: err });
-    if (err.code === ErrorCode.PermissionDenied) {
-      throw new SubscriptionPermissionError(permissionNameOf(body) ?? 'SubscriptionWebhook', detail, {
-        cause: err,
-      });
-    }
-    const addressRefused =
-      codes.some((code) => handshakeCodes.has(code)) ||
-      (body.errors ?? []).some((entry) => entry.parameterName === 'deliveryMode.address');
-    if (handshakeAddress && err.code === ErrorCode.BadRequest && addressRefused) {
-      throw new HandshakeFailedError(handshakeAddress, detail, { cause: err });
-    }
-    throw err;
-  }
-}

@@ -1,0 +1,78 @@
+import type { SDK } from '@ringcentral/sdk';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { ErrorCode, LoginError, RetryableError } from '../errors.js';
+import type { Keys } from '../infra/keys.js';
+import type { Metrics } from '../infra/metrics.js';
+import { classifyRingCentralError, statusOf } from './classify.js';
+import { tryLock, waitForUnlock } from './redis-lock.js';
+
+interface Deps {
+  platform: ReturnType<SDK['platform']>;
+  redis: Redis;
+  keys: Keys;
+  config: Config['ringcentral'];
+  logger: Logger;
+  metrics?: Metrics;
+}
+
+/**
+ * The SDK's `ensureLoggedIn`, replaced: when the shared token (in Redis) is missing or near expiry, one
+ * process logs in with the JWT while the others wait for its token (RingCentral: "perform OAuth
+ * authentication in a single thread, then store and share tokens"). Within a process, one promise.
+ */
+export function createSharedLogin({ platform, redis, keys, config: rc, logger, metrics }: Deps) {
+  let inFlight: Promise<void> | null = null;
+  const valid = () => platform.auth().accessTokenValid();
+
+  async function loginOnce(): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const release = await tryLock(redis, keys.loginLock(), 15_000);
+      if (release) {
+        try {
+          if (await valid()) return;
+          await login();
+          return;
+        } finally {
+          await release();
+        }
+      }
+      await waitForUnlock(redis, keys.loginLock(), 15_000);
+      if (await valid()) return;
+    }
+    throw new RetryableError('RingCentral login did not finish in 30 s', ErrorCode.Unavailable);
+  }
+
+  async function login(): Promise<void> {
+    if (!rc.jwt || !rc.clientId)
+      throw new LoginError('RINGCENTRAL_CLIENT_ID and RINGCENTRAL_JWT are required');
+    try {
+      await platform.login({ jwt: rc.jwt });
+      metrics?.ringcentralRequests.inc({ group: 'Auth', status: '200' });
+      logger.info('logged in to RingCentral');
+    } catch (err) {
+      metrics?.ringcentralRequests.inc({ group: 'Auth', status: statusOf(err) });
+      const classified = await classifyRingCentralError(
+        err,
+        'RingCentral login',
+        rc.heavy.defaultRetryAfterMs,
+      );
+      if (classified instanceof RetryableError) throw classified;
+      throw new LoginError(
+        `${classified.message} (check RINGCENTRAL_CLIENT_ID, RINGCENTRAL_CLIENT_SECRET and RINGCENTRAL_JWT)`,
+        { cause: err },
+      );
+    }
+  }
+
+  return async (): Promise<null> => {
+    if (await valid()) return null;
+    inFlight ??= loginOnce().finally(() => {
+      inFlight = null;
+    });
+    await inFlight;
+    return null;
+  };
+}
