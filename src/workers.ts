@@ -6,6 +6,7 @@ import { crmBackoff } from './deliver/backoff.js';
 import { createEnrichProcessor } from './enrich/processor.js';
 import { createQuietSweep } from './enrich/quiet-sweep.js';
 import { bullPrefix } from './infra/keys.js';
+import { settlesWithin } from './infra/timeout.js';
 import { QueueName } from './queues.js';
 import type { Services } from './services.js';
 
@@ -125,15 +126,3 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
 }
 
 export type RunningWorkers = Awaited<ReturnType<typeof startWorkers>>;
-
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { ErrorCode, RetryableError } from '../errors.js';
 import type { Keys } from '../infra/keys.js';
 import type { Metrics } from '../infra/metrics.js';
+import { withTimeout } from '../infra/timeout.js';
 import { createBudget, type ApiGroup, type Budget } from './budget.js';
 import { classifyRingCentralError, statusOf } from './classify.js';
 import { createSharedLogin } from './shared-login.js';
@@ -81,7 +82,7 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
       const response = await withTimeout(
         platform.send({ method: req.method ?? 'GET', url, query: req.query, body: req.body }),
         rc.requestTimeoutMs,
-        context,
+        () => new RetryableError(`${context}: no answer in ${rc.requestTimeoutMs} ms`, ErrorCode.Network),
       );
       metrics?.ringcentralRequests.inc({ group: req.group, status: String(response.status) });
       await budget?.observe(response.headers);
@@ -133,20 +134,5 @@ function withoutGlobalLocalStorage<T>(make: () => T): T {
     return make();
   } finally {
     Object.defineProperty(globalThis, 'localStorage', descriptor);
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, context: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new RetryableError(`${context}: no answer in ${ms} ms`, ErrorCode.Network)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
   }
 }
