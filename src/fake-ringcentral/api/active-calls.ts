@@ -2,7 +2,7 @@ import { recordJson } from '../calls/records.js';
 import { inActiveCalls, involves } from '../calls/state.js';
 import { pageOf, rawPageResult } from '../http/paging.js';
 import type { Route, RouteRequest } from '../http/router.js';
-import { byStartDescending, type ApiContext } from './context.js';
+import { byStartDescending, callListRoutes, type ApiContext } from './context.js';
 
 /**
  * Active Calls, account and extension level (Heavy, ReadCallLog). Visibility is computed from
@@ -21,16 +21,5 @@ export function activeCallsRoutes(ctx: ApiContext): Route[] {
     return rawPageResult(pageOf(calls, req.query, ctx.baseUrl() + req.path, (c) => recordJson(c, base)));
   }
 
-  const route = (pattern: string): Route => ({
-    method: 'GET',
-    pattern,
-    group: 'Heavy',
-    auth: 'bearer',
-    permission: 'ReadCallLog',
-    handler: list,
-  });
-  return [
-    route('/restapi/v1.0/account/{accountId}/active-calls'),
-    route('/restapi/v1.0/account/{accountId}/extension/{extensionId}/active-calls'),
-  ];
+  return callListRoutes('active-calls', list);
 }

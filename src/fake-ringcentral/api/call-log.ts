@@ -3,7 +3,7 @@ import { inCallLog, involves, type CallState } from '../calls/state.js';
 import { invalidParameter } from '../http/errors.js';
 import { pageOf, rawPageResult } from '../http/paging.js';
 import type { Route, RouteRequest } from '../http/router.js';
-import { byStartDescending, type ApiContext } from './context.js';
+import { byStartDescending, callListRoutes, type ApiContext } from './context.js';
 
 const day = 24 * 60 * 60 * 1000;
 
@@ -55,16 +55,5 @@ export function callLogRoutes(ctx: ApiContext): Route[] {
     return rawPageResult(pageOf(calls, req.query, ctx.baseUrl() + req.path, (c) => recordJson(c, base)));
   }
 
-  const route = (pattern: string): Route => ({
-    method: 'GET',
-    pattern,
-    group: 'Heavy',
-    auth: 'bearer',
-    permission: 'ReadCallLog',
-    handler: list,
-  });
-  return [
-    route('/restapi/v1.0/account/{accountId}/call-log'),
-    route('/restapi/v1.0/account/{accountId}/extension/{extensionId}/call-log'),
-  ];
+  return callListRoutes('call-log', list);
 }

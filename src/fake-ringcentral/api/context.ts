@@ -1,4 +1,5 @@
 import type { CallState } from '../calls/state.js';
+import type { Route, RouteRequest } from '../http/router.js';
 import type { ResolvedOptions } from '../options.js';
 
 /** What the API routes read: options, the simulator's calls, and the URLs known once listening. */
@@ -14,3 +15,25 @@ export interface ApiContext {
 /** Newest first, as RingCentral orders both lists; ties by creation order, newest first. */
 export const byStartDescending = (a: CallState, b: CallState) =>
   b.startedAt - a.startedAt || b.index - a.index;
+
+/**
+ * The account- and extension-level GET routes of one call list (`active-calls`, `call-log`): both are
+ * Heavy and need ReadCallLog.
+ */
+export function callListRoutes(
+  resource: string,
+  handler: (req: RouteRequest) => ReturnType<Route['handler']>,
+): Route[] {
+  const route = (pattern: string): Route => ({
+    method: 'GET',
+    pattern,
+    group: 'Heavy',
+    auth: 'bearer',
+    permission: 'ReadCallLog',
+    handler,
+  });
+  return [
+    route(`/restapi/v1.0/account/{accountId}/${resource}`),
+    route(`/restapi/v1.0/account/{accountId}/extension/{extensionId}/${resource}`),
+  ];
+}
