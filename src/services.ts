@@ -111,4 +111,3 @@ function reportErrors(client: Redis, role: string, logger: Logger) {
     logger.error({ err: err.message, role }, 'redis unreachable; retrying');
   });
 }
-export type { Redis };
