@@ -4,6 +4,13 @@ import type { Keys } from '../infra/keys.js';
 
 export type ApiGroup = 'Heavy' | 'Medium' | 'Light' | 'Auth';
 
+/**
+ * Who is asking for a slot in a rate group, most urgent first: a lookup for a call whose record is due
+ * in Active Calls, a Call Log lookup for calls that need one, then background work (reconcile,
+ * back-fill, recording downloads) that must never make a due lookup wait.
+ */
+export type RequestPriority = 'due' | 'lookup' | 'background';
+
 export interface BudgetLimits {
   limit: number;
   windowMs: number;

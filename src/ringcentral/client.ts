@@ -6,7 +6,7 @@ import { ErrorCode, RetryableError } from '../errors.js';
 import type { Keys } from '../infra/keys.js';
 import type { Metrics } from '../infra/metrics.js';
 import { withTimeout } from '../infra/timeout.js';
-import { createBudget, type ApiGroup, type Budget } from './budget.js';
+import { createBudget, type ApiGroup, type Budget, type RequestPriority } from './budget.js';
 import { classifyRingCentralError, statusOf } from './classify.js';
 import { createSharedLogin } from './shared-login.js';
 import { createRedisTokenStore } from './token-store.js';
@@ -19,6 +19,8 @@ export interface RingCentralRequest {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   group: ApiGroup;
+  /** How urgent the request is within its group's budget; 'lookup' when unsaid. */
+  priority?: RequestPriority;
 }
 
 export interface RingCentralResponse<T> {
