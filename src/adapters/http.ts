@@ -79,6 +79,42 @@ export async function send(
   }
 }
 
+/** One JSON call to a CRM's REST API, as the CRM clients describe it. */
+export interface JsonRequest {
+  method: string;
+  /** Below the client's base URL. */
+  path: string;
+  body?: unknown;
+  /** What the request does, for messages ("call create"). */
+  label: string;
+}
+
+/**
+ * Send a JSON request with a bearer token (`send`'s deadline and error handling), and parse the body
+ * of a 2xx answer. The caller classifies every other status: each CRM means different things by them.
+ */
+export async function sendJson<T>(
+  http: HttpTransport,
+  request: Omit<JsonRequest, 'path'> & { url: string; token: string },
+  signal: AbortSignal,
+): Promise<HttpResult & { data: T | undefined }> {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${request.token}`,
+    accept: 'application/json',
+  };
+  if (request.body !== undefined) headers['content-type'] = 'application/json';
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  const { response, text } = await send(
+    http,
+    request.url,
+    { method: request.method, headers, body },
+    signal,
+    request.label,
+  );
+  const data = response.ok && text ? (JSON.parse(text) as T) : undefined;
+  return { response, text, data };
+}
+
 /** One line, short enough for an error message. */
 export function quote(text: string, max = 300): string {
   const line = text.replace(/\s+/g, ' ').trim();

@@ -1,5 +1,5 @@
 import { PermanentDeliveryError } from '../../errors.js';
-import { send, type HttpTransport } from '../http.js';
+import { sendJson, type HttpTransport, type JsonRequest } from '../http.js';
 import type { Secret } from '../settings.js';
 import { createRateLimitGate, hubspotError } from './errors.js';
 
@@ -19,40 +19,29 @@ export function createHubSpotClient(deps: { http: HttpTransport; baseUrl: string
   const gate = createRateLimitGate();
   let callToContact: Promise<AssociationType> | undefined;
 
-  async function request<T>(
-    method: string,
-    path: string,
-    body: unknown,
-    signal: AbortSignal,
-    label: string,
-  ): Promise<{ status: number; data: T | undefined }> {
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${deps.token.reveal()}`,
-      accept: 'application/json',
-    };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
-    const { response, text } = await send(
+  async function request<T>(req: JsonRequest, signal: AbortSignal) {
+    const { response, text, data } = await sendJson<T>(
       deps.http,
-      `${deps.baseUrl}${path}`,
-      init,
+      {
+        ...req,
+        url: `${deps.baseUrl}${req.path}`,
+        token: deps.token.reveal(),
+        label: `hubspot ${req.label}`,
+      },
       signal,
-      `hubspot ${label}`,
     );
     gate.observe(response);
-    if (response.ok) return { status: response.status, data: text ? (JSON.parse(text) as T) : undefined };
-    if (response.status === 404 && method === 'PATCH') return { status: 404, data: undefined };
-    throw hubspotError(label, response, text);
+    if (response.ok) return { status: response.status, data };
+    if (response.status === 404 && req.method === 'PATCH') return { status: 404, data: undefined };
+    throw hubspotError(req.label, response, text);
   }
 
   const search = async (object: string, filterGroups: Filter[][], extra: object, signal: AbortSignal) => {
     const body = { filterGroups: filterGroups.map((filters) => ({ filters })), limit: 10, ...extra };
+    const path = `/crm/v3/objects/${object}/search`;
     const { data } = await request<SearchResult>(
-      'POST',
-      `/crm/v3/objects/${object}/search`,
-      body,
+      { method: 'POST', path, body, label: `${object} search` },
       signal,
-      `${object} search`,
     );
     return (data?.results ?? []).map((result) => result.id);
   };
@@ -79,24 +68,22 @@ export function createHubSpotClient(deps: { http: HttpTransport; baseUrl: string
       properties: Record<string, string>,
       contacts: string[],
       signal: AbortSignal,
-    ): Promise<string> {
+    ): Promise<string | undefined> {
       const type = contacts.length > 0 ? await this.callToContactType(signal) : undefined;
       const associations = contacts.map((id) => ({ to: { id }, types: [type] }));
-      const { data } = await request<{ id: string }>(
-        'POST',
-        '/crm/v3/objects/calls',
-        { properties, associations },
+      const body = { properties, associations };
+      const { data } = await request<{ id?: string }>(
+        { method: 'POST', path: '/crm/v3/objects/calls', body, label: 'call create' },
         signal,
-        'call create',
       );
-      if (!data?.id) throw new PermanentDeliveryError('hubspot: HubSpot created the call but returned no id');
-      return data.id;
+      return data?.id;
     },
 
     /** Update a call; false when it no longer exists (deleted in HubSpot). */
     async updateCall(id: string, properties: Record<string, string>, signal: AbortSignal): Promise<boolean> {
       const path = `/crm/v3/objects/calls/${encodeURIComponent(id)}`;
-      const { status } = await request('PATCH', path, { properties }, signal, 'call update');
+      const body = { properties };
+      const { status } = await request({ method: 'PATCH', path, body, label: 'call update' }, signal);
       return status !== 404;
     },
 
@@ -104,7 +91,7 @@ export function createHubSpotClient(deps: { http: HttpTransport; baseUrl: string
     async associate(callId: string, contactId: string, signal: AbortSignal): Promise<void> {
       const type = await this.callToContactType(signal);
       const path = `/crm/v4/objects/calls/${encodeURIComponent(callId)}/associations/contacts/${encodeURIComponent(contactId)}`;
-      await request('PUT', path, [type], signal, 'call association');
+      await request({ method: 'PUT', path, body: [type], label: 'call association' }, signal);
     },
 
     /**
@@ -116,11 +103,12 @@ export function createHubSpotClient(deps: { http: HttpTransport; baseUrl: string
         const { data } = await request<{
           results?: Array<{ category: string; typeId: number; label?: string | null }>;
         }>(
-          'GET',
-          '/crm/v4/associations/calls/contacts/labels',
-          undefined,
+          {
+            method: 'GET',
+            path: '/crm/v4/associations/calls/contacts/labels',
+            label: 'association types lookup',
+          },
           signal,
-          'association types lookup',
         );
         const results = data?.results ?? [];
         const found =

@@ -1,5 +1,5 @@
-import { RetryableDeliveryError } from '../../errors.js';
-import { httpTransport, wasRefused } from '../http.js';
+import { createOnce, holdOff, type CrmRecordWriter } from '../create-once.js';
+import { httpTransport } from '../http.js';
 import { outcomeOf } from '../outcome.js';
 import { phoneVariants } from '../phone.js';
 import { createRecordIds } from '../record-ids.js';
@@ -12,12 +12,11 @@ import { parseHubSpotSettings } from './settings.js';
 /**
  * `hubspot`: one call engagement per call, associated with the contact found by phone number.
  *
- * Never two engagements for one call: the engagement id is kept per idempotency key (Redis), and a later
- * delivery PATCHes it. Before creating, the key is marked "pending"; if an attempt dies after HubSpot
- * created the call but before the id was stored (crash, timeout), the next attempt finds the pending mark
- * and searches HubSpot for that call (see map.ts `findFilters`). HubSpot's search index lags writes, so
- * while the mark is younger than HUBSPOT_SEARCH_LAG_MS and the search finds nothing, it retries later
- * rather than risk a duplicate.
+ * Never two engagements for one call: `createOnce` (create-once.ts) keeps the engagement id per
+ * idempotency key and PATCHes it on a later delivery; an attempt that died after HubSpot created the
+ * call is found by searching HubSpot (map.ts `findFilters`). HubSpot's search index lags writes, so
+ * for HUBSPOT_SEARCH_LAG_MS after such an attempt a search that finds nothing means "retry later",
+ * not "create".
  */
 export function createHubSpotAdapter(options: AdapterOptions): CrmAdapter {
   const settings = parseHubSpotSettings(options.env);
@@ -29,66 +28,35 @@ export function createHubSpotAdapter(options: AdapterOptions): CrmAdapter {
   const records = createRecordIds({ redis: options.redis, keyPrefix: options.keyPrefix, adapter: 'hubspot' });
   if (!options.redis)
     options.logger.warn('hubspot: no Redis given, call → engagement ids live in this process only');
+  const once = {
+    adapter: 'hubspot',
+    crm: 'HubSpot',
+    record: 'call',
+    records,
+    findLagMs: settings.searchLagMs,
+  };
 
   return {
     name: 'hubspot',
     async deliver(call, ctx) {
-      const wait = client.waitMs();
-      if (wait > 0)
-        throw new RetryableDeliveryError(
-          `hubspot: the rate limit is nearly used up, waiting ${wait} ms`,
-          wait,
-        );
-      const key = ctx.idempotencyKey;
+      holdOff(client, 'hubspot', 'the rate limit is nearly used up');
       const summary = summarizeCall(call, settings.outcomes);
       const properties = callProperties(summary, outcomeOf(summary.result, settings.outcomes), {
         callIdProperty: settings.callIdProperty,
-        idempotencyKey: key,
+        idempotencyKey: ctx.idempotencyKey,
       });
       const contacts = await findContacts(summary.externalNumber, ctx.signal);
-
-      let stored = await records.get(key);
-      if (stored && 'pendingSince' in stored) {
-        const found = await client.findCall(findFilters(properties, settings.callIdProperty), ctx.signal);
-        if (found) {
-          ctx.logger.info({ callId: found }, 'hubspot: found the call an earlier attempt created');
-          await records.set(key, found);
-          stored = { id: found };
-        } else {
-          const age = Date.now() - stored.pendingSince;
-          if (age < settings.searchLagMs) {
-            throw new RetryableDeliveryError(
-              'hubspot: an earlier attempt may have created this call; waiting for HubSpot search to show it',
-              settings.searchLagMs - age,
-            );
-          }
-          await records.reclaim(key);
-        }
-      } else if (!stored && !(await records.claim(key))) {
-        throw new RetryableDeliveryError('hubspot: another attempt at this call is in progress', 5_000);
-      }
-
-      if (stored && 'id' in stored) {
-        if (await client.updateCall(stored.id, refreshProperties(properties), ctx.signal)) {
-          for (const contact of contacts) await client.associate(stored.id, contact, ctx.signal);
-          ctx.logger.info({ callId: stored.id, contacts: contacts.length }, 'hubspot: call updated');
-          return { crmId: stored.id };
-        }
-        ctx.logger.warn({ callId: stored.id }, 'hubspot: the call was deleted in HubSpot, creating it again');
-        await records.reclaim(key);
-      }
-
-      let id: string;
-      try {
-        id = await client.createCall(properties, contacts, ctx.signal);
-      } catch (err) {
-        // Refused (4xx): nothing was created, so the next attempt need not search first.
-        if (wasRefused(err)) await records.release(key);
-        throw err;
-      }
-      await records.set(key, id);
-      ctx.logger.info({ callId: id, contacts: contacts.length }, 'hubspot: call created');
-      return { crmId: id };
+      const engagement: CrmRecordWriter = {
+        find: (_pendingSince, signal) =>
+          client.findCall(findFilters(properties, settings.callIdProperty), signal),
+        create: (signal) => client.createCall(properties, contacts, signal),
+        async update(id, signal) {
+          if (!(await client.updateCall(id, refreshProperties(properties), signal))) return false;
+          for (const contact of contacts) await client.associate(id, contact, signal);
+          return true;
+        },
+      };
+      return createOnce(engagement, { ...once, logFields: { contacts: contacts.length } }, ctx);
     },
   };
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { send, type HttpTransport } from '../http.js';
+import { sendJson, type HttpTransport, type JsonRequest } from '../http.js';
 import type { createSalesforceAuth } from './auth.js';
 import { createUsageGate, firstError, salesforceError } from './errors.js';
 
@@ -15,26 +15,19 @@ export function createSalesforceClient(deps: {
 }) {
   const usage = createUsageGate(deps.maxApiUsage, deps.logger);
 
-  async function request<T>(
-    method: string,
-    path: string,
-    body: unknown,
-    signal: AbortSignal,
-    label: string,
-    missingOk = false,
-  ) {
+  /** `missingOk`: a record deleted since we stored its id answers `status: 404` (the caller creates it again). */
+  async function request<T>(req: JsonRequest & { missingOk?: boolean }, signal: AbortSignal) {
     let session = await deps.auth.session(signal);
     for (let renewed = false; ; renewed = true) {
-      const headers: Record<string, string> = {
-        authorization: `Bearer ${session.accessToken}`,
-        accept: 'application/json',
-      };
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const url = `${session.instanceUrl}/services/data/${deps.apiVersion}${path}`;
-      const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body) };
-      const { response, text } = await send(deps.http, url, init, signal, `salesforce ${label}`);
+      const url = `${session.instanceUrl}/services/data/${deps.apiVersion}${req.path}`;
+      const label = `salesforce ${req.label}`;
+      const { response, text, data } = await sendJson<T>(
+        deps.http,
+        { ...req, url, token: session.accessToken, label },
+        signal,
+      );
       usage.observe(response);
-      if (response.ok) return { status: response.status, data: text ? (JSON.parse(text) as T) : undefined };
+      if (response.ok) return { status: response.status, data };
       const code = firstError(text).errorCode;
       // An expired session: log in again once (JWT flow), then repeat the request.
       if (response.status === 401 && code === 'INVALID_SESSION_ID' && deps.auth.canRenew && !renewed) {
@@ -42,11 +35,10 @@ export function createSalesforceClient(deps: {
         session = await deps.auth.renew(session, signal);
         continue;
       }
-      // A record deleted since we stored its id: the caller creates it again.
-      if (missingOk && (response.status === 404 || code === 'ENTITY_IS_DELETED')) {
+      if (req.missingOk && (response.status === 404 || code === 'ENTITY_IS_DELETED')) {
         return { status: 404, data: undefined };
       }
-      throw salesforceError(label, response, text);
+      throw salesforceError(req.label, response, text);
     }
   }
 
@@ -62,13 +54,8 @@ export function createSalesforceClient(deps: {
         'Contact(Id ORDER BY LastModifiedDate DESC LIMIT 1), ' +
         'Lead(Id WHERE IsConverted = false ORDER BY LastModifiedDate DESC LIMIT 1)';
       type Result = { searchRecords?: Array<{ Id: string; attributes?: { type?: string } }> };
-      const { data } = await request<Result>(
-        'GET',
-        `/search/?q=${encodeURIComponent(sosl)}`,
-        undefined,
-        signal,
-        'phone search',
-      );
+      const path = `/search/?q=${encodeURIComponent(sosl)}`;
+      const { data } = await request<Result>({ method: 'GET', path, label: 'phone search' }, signal);
       const found = data?.searchRecords ?? [];
       return (found.find((r) => r.attributes?.type === 'Contact') ?? found[0])?.Id;
     },
@@ -79,23 +66,15 @@ export function createSalesforceClient(deps: {
         `SELECT Id FROM Task WHERE CallObject = '${escapeSoql(callObject)}' AND Subject = '${escapeSoql(subject)}' ` +
         `AND CreatedDate >= ${since.replace(/\.\d+Z$/, 'Z')} ORDER BY CreatedDate LIMIT 1`;
       type Result = { records?: Array<{ Id: string }> };
-      const { data } = await request<Result>(
-        'GET',
-        `/query/?q=${encodeURIComponent(soql)}`,
-        undefined,
-        signal,
-        'task query',
-      );
+      const path = `/query/?q=${encodeURIComponent(soql)}`;
+      const { data } = await request<Result>({ method: 'GET', path, label: 'task query' }, signal);
       return data?.records?.[0]?.Id;
     },
 
     async createTask(fields: Fields, signal: AbortSignal): Promise<string | undefined> {
       const { data } = await request<{ id?: string }>(
-        'POST',
-        '/sobjects/Task/',
-        fields,
+        { method: 'POST', path: '/sobjects/Task/', body: fields, label: 'task create' },
         signal,
-        'task create',
       );
       return data?.id;
     },
@@ -103,7 +82,10 @@ export function createSalesforceClient(deps: {
     /** PATCH a Task by id; false when it no longer exists. */
     async updateTask(id: string, fields: Fields, signal: AbortSignal): Promise<boolean> {
       const path = `/sobjects/Task/${encodeURIComponent(id)}`;
-      const { status } = await request('PATCH', path, fields, signal, 'task update', true);
+      const { status } = await request(
+        { method: 'PATCH', path, body: fields, label: 'task update', missingOk: true },
+        signal,
+      );
       return status !== 404;
     },
 
@@ -111,11 +93,8 @@ export function createSalesforceClient(deps: {
     async upsertTask(field: string, value: string, fields: Fields, signal: AbortSignal) {
       const path = `/sobjects/Task/${encodeURIComponent(field)}/${encodeURIComponent(value)}`;
       const { data } = await request<{ id?: string; created?: boolean }>(
-        'PATCH',
-        path,
-        fields,
+        { method: 'PATCH', path, body: fields, label: 'task upsert' },
         signal,
-        'task upsert',
       );
       return { id: data?.id, created: data?.created };
     },

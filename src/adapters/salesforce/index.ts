@@ -1,5 +1,5 @@
-import { PermanentDeliveryError, RetryableDeliveryError } from '../../errors.js';
-import { httpTransport, wasRefused } from '../http.js';
+import { createOnce, holdOff, type CrmRecordWriter } from '../create-once.js';
+import { httpTransport } from '../http.js';
 import { outcomeOf } from '../outcome.js';
 import { phoneVariants } from '../phone.js';
 import { createRecordIds } from '../record-ids.js';
@@ -13,13 +13,13 @@ import { parseSalesforceSettings } from './settings.js';
 /**
  * `salesforce`: one completed Task per call, `WhoId` the Contact (else Lead) found by phone number.
  *
- * Never two Tasks for one call:
+ * Never two Tasks for one call (`createOnce`, create-once.ts):
  * - the Task id is kept per idempotency key (Redis) and a later delivery PATCHes the Task by id,
  *   leaving Subject and Description (which people edit) alone;
  * - with SALESFORCE_EXTERNAL_ID_FIELD, the first write is an upsert on that field keyed by the
  *   idempotency key, so even a crash between Salesforce's write and ours cannot make a second Task;
- * - without it, the key is marked "pending" before the create, and an attempt that finds the mark
- *   looks the Task up with SOQL (CallObject and Subject) before creating one.
+ * - without it, an attempt that died after Salesforce's write is found with SOQL (CallObject and
+ *   Subject) before a Task is created.
  */
 export function createSalesforceAdapter(options: AdapterOptions): CrmAdapter {
   const settings = parseSalesforceSettings(options.env);
@@ -36,6 +36,7 @@ export function createSalesforceAdapter(options: AdapterOptions): CrmAdapter {
     keyPrefix: options.keyPrefix,
     adapter: 'salesforce',
   });
+  const once = { adapter: 'salesforce', crm: 'Salesforce', record: 'task', records };
   if (!options.redis && !settings.externalIdField) {
     options.logger.warn(
       'salesforce: no Redis and no SALESFORCE_EXTERNAL_ID_FIELD, call → Task ids live in this process only',
@@ -45,65 +46,29 @@ export function createSalesforceAdapter(options: AdapterOptions): CrmAdapter {
   return {
     name: 'salesforce',
     async deliver(call, ctx) {
-      const wait = client.waitMs();
-      if (wait > 0)
-        throw new RetryableDeliveryError(
-          `salesforce: API usage is near the org's limit, waiting ${wait} ms`,
-          wait,
-        );
-      const key = ctx.idempotencyKey;
+      holdOff(client, 'salesforce', "API usage is near the org's limit");
       const summary = summarizeCall(call, settings.outcomes);
       const variants = summary.externalNumber ? phoneVariants(summary.externalNumber) : [];
       const whoId = variants.length > 0 ? await client.searchWho(variants, ctx.signal) : undefined;
       const fields = taskFields(summary, outcomeOf(summary.result, settings.outcomes), whoId);
-
-      const stored = await records.get(key);
-      if (stored && 'id' in stored) {
-        if (await client.updateTask(stored.id, refreshFields(fields), ctx.signal)) {
-          ctx.logger.info({ taskId: stored.id, whoId }, 'salesforce: task updated');
-          return { crmId: stored.id };
-        }
-        ctx.logger.warn(
-          { taskId: stored.id },
-          'salesforce: the task was deleted in Salesforce, creating it again',
-        );
-      }
-
-      if (settings.externalIdField) {
-        const { id, created } = await client.upsertTask(settings.externalIdField, key, fields, ctx.signal);
-        if (id) await records.set(key, id);
-        ctx.logger.info({ taskId: id, whoId, created }, 'salesforce: task upserted');
-        return { crmId: id };
-      }
-
-      if (stored && 'pendingSince' in stored) {
-        // Our own earlier create started after the pending mark; a few minutes of slack for clock skew.
-        const since = new Date(stored.pendingSince - 5 * 60_000).toISOString();
-        const found = await client.findTask(summary.sessionId, String(fields.Subject), since, ctx.signal);
-        if (found) {
-          ctx.logger.info({ taskId: found }, 'salesforce: found the task an earlier attempt created');
-          await records.set(key, found);
-          await client.updateTask(found, refreshFields(fields), ctx.signal);
-          return { crmId: found };
-        }
-        await records.reclaim(key);
-      } else if (stored) {
-        await records.reclaim(key); // the stored Task was deleted
-      } else if (!(await records.claim(key))) {
-        throw new RetryableDeliveryError('salesforce: another attempt at this call is in progress', 5_000);
-      }
-
-      let id: string | undefined;
-      try {
-        id = await client.createTask(fields, ctx.signal);
-      } catch (err) {
-        if (wasRefused(err)) await records.release(key);
-        throw err;
-      }
-      if (!id) throw new PermanentDeliveryError('salesforce: Salesforce created the task but returned no id');
-      await records.set(key, id);
-      ctx.logger.info({ taskId: id, whoId }, 'salesforce: task created');
-      return { crmId: id };
+      const { externalIdField } = settings;
+      const task: CrmRecordWriter = {
+        update: (id, signal) => client.updateTask(id, refreshFields(fields), signal),
+        ...(externalIdField
+          ? {
+              create: async (signal) =>
+                (await client.upsertTask(externalIdField, ctx.idempotencyKey, fields, signal)).id,
+            }
+          : {
+              create: (signal) => client.createTask(fields, signal),
+              find(pendingSince, signal) {
+                // Our own earlier create started after the pending mark; a few minutes of slack for clock skew.
+                const since = new Date(pendingSince - 5 * 60_000).toISOString();
+                return client.findTask(summary.sessionId, String(fields.Subject), since, signal);
+              },
+            }),
+      };
+      return createOnce(task, { ...once, logFields: { whoId } }, ctx);
     },
   };
 }
