@@ -7,6 +7,7 @@
 export { createFakeRingCentral, type FakeRingCentral } from './fake.js';
 export { defaultPermissions, defaultRateLimits } from './options.js';
 export { unaddressedSubscriptionId } from './calls/emitter.js';
+export { fakeRecordingContent } from './api/recordings.js';
 export type { FakeCall } from './calls/call.js';
 export type { CallPhase } from './calls/state.js';
 export type { FakeCalls } from './calls/registry.js';

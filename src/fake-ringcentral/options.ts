@@ -34,6 +34,9 @@ export function resolveOptions(options: FakeRingCentralOptions = {}) {
     activeCallsVisibilityMs: options.activeCallsVisibilityMs ?? [3_000, 10_000],
     activeCallsRetentionMs: options.activeCallsRetentionMs ?? 120_000,
     callLogVisibilityMs: options.callLogVisibilityMs ?? [15_000, 30_000],
+    // Real recordings may take minutes; the default keeps them immediate so late ones are opt-in.
+    recordingDelayMs: options.recordingDelayMs ?? [0, 0],
+    recordingBytes: options.recordingBytes ?? 64 * 1024,
     accessTokenTtlSec: options.accessTokenTtlSec ?? 3600,
     refreshTokenTtlSec: options.refreshTokenTtlSec ?? 604_800,
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 3_000,

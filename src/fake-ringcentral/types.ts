@@ -26,6 +26,10 @@ export interface FakeRingCentralOptions {
   activeCallsRetentionMs?: number;
   /** Delay after a call ends before it shows in the Call Log, uniform in [min, max]. */
   callLogVisibilityMs?: [number, number];
+  /** Delay after a recorded call ends before its recording exists, uniform in [min, max]. */
+  recordingDelayMs?: [number, number];
+  /** Size of each recording's (synthetic, deterministic) audio content. */
+  recordingBytes?: number;
   accessTokenTtlSec?: number;
   refreshTokenTtlSec?: number;
   /** Webhook validation (subscription creation) must answer within this. */

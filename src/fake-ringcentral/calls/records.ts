@@ -1,4 +1,4 @@
-import { ivrDefaults, resultOf, type CallState } from './state.js';
+import { ivrDefaults, recordingAvailable, resultOf, type CallState } from './state.js';
 
 export interface RecordContext {
   baseUrl: string;
@@ -14,8 +14,8 @@ const numericId = (id: string): number | string =>
 const compact = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
-export function recordingMeta(c: CallState, ctx: Pick<RecordContext, 'baseUrl' | 'mediaBaseUrl'>) {
-  if (!c.recordingId || c.answeredAt === undefined) return undefined;
+export function recordingMeta(c: CallState, ctx: Pick<RecordContext, 'baseUrl' | 'mediaBaseUrl' | 'now'>) {
+  if (!c.recordingId || !recordingAvailable(c, ctx.now)) return undefined;
   const path = `/restapi/v1.0/account/${c.accountId}/recording/${c.recordingId}`;
   return {
     id: c.recordingId,
@@ -73,7 +73,9 @@ export function toCallLogRecord(c: CallState, ctx: RecordContext): Record<string
   };
   if (!record.recording) delete record.recording;
   if (ctx.view === 'Detailed') {
-    record.lastModifiedTime = new Date(end).toISOString();
+    // A recording that arrives late modifies the record (what a sync or a lastModifiedTime reader sees).
+    const modified = record.recording ? end + c.recordingDelayMs : end;
+    record.lastModifiedTime = new Date(modified).toISOString();
     const legType = c.direction === 'Inbound' ? 'PstnToSip' : 'SipToPstnMetered';
     const legs: Record<string, unknown>[] = [{ ...common, legType, master: true }];
     if (c.parties.ivr) {
@@ -93,12 +95,13 @@ export function toCallLogRecord(c: CallState, ctx: RecordContext): Record<string
 }
 
 /**
- * The record as JSON text. Ended calls are immutable, so their text is built once per view and
- * base URL: listing hundreds of ended calls thousands of times stays cheap.
+ * The record as JSON text. Ended calls change once at most (when a late recording arrives), so their
+ * text is built once per view, base URL and recording state: listing hundreds of ended calls
+ * thousands of times stays cheap.
  */
 export function recordJson(c: CallState, ctx: RecordContext): string {
   if (c.endedAt === undefined) return JSON.stringify(toCallLogRecord(c, ctx));
-  const key = `${ctx.view} ${ctx.baseUrl} ${ctx.mediaBaseUrl}`;
+  const key = `${ctx.view} ${ctx.baseUrl} ${ctx.mediaBaseUrl} ${recordingAvailable(c, ctx.now)}`;
   let text = c.recordCache.get(key);
   if (text === undefined) {
     text = JSON.stringify(toCallLogRecord(c, ctx));

@@ -44,6 +44,7 @@ export function createCallRegistry({ options, emit, logger, signal }: Deps) {
       activeCallsVisibilityMs: options.activeCallsVisibilityMs,
       activeCallsRetentionMs: options.activeCallsRetentionMs,
       callLogVisibilityMs: options.callLogVisibilityMs,
+      recordingDelayMs: options.recordingDelayMs,
     });
     const call = createFakeCall(state, emit, options.now);
     states.push(state);

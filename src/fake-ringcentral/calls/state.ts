@@ -40,6 +40,8 @@ export interface CallState {
   activeCallsDelayMs: number;
   callLogDelayMs: number;
   activeCallsRetentionMs: number;
+  /** How long after the end the recording (if any) becomes available. */
+  recordingDelayMs: number;
   nextSequence: number;
   parties: { pstn: PartyState; agent: PartyState; ivr?: PartyState };
   notifications: NotificationEnvelope[];
@@ -58,6 +60,7 @@ interface Context {
   activeCallsVisibilityMs: [number, number];
   activeCallsRetentionMs: number;
   callLogVisibilityMs: [number, number];
+  recordingDelayMs: [number, number];
 }
 
 export function createCallState(options: StartCallOptions, ctx: Context): CallState {
@@ -106,6 +109,12 @@ export function createCallState(options: StartCallOptions, ctx: Context): CallSt
     activeCallsDelayMs: uniform(random, ctx.activeCallsVisibilityMs),
     callLogDelayMs: uniform(random, ctx.callLogVisibilityMs),
     activeCallsRetentionMs: ctx.activeCallsRetentionMs,
+    // Drawn only when the range is wide, so the default [0, 0] leaves every seeded stream as it was.
+    recordingDelayMs:
+      options.recordingDelayMs ??
+      (ctx.recordingDelayMs[1] > ctx.recordingDelayMs[0]
+        ? uniform(random, ctx.recordingDelayMs)
+        : ctx.recordingDelayMs[0]),
     nextSequence: 2, // real streams start at 2 (docs §2.3)
     parties,
     notifications: [],
@@ -128,6 +137,16 @@ export function inActiveCalls(c: CallState, now: number): boolean {
   if (c.missingFromActiveCalls) return false;
   if (c.endedAt === undefined) return c.answeredAt !== undefined;
   return now >= c.endedAt + c.activeCallsDelayMs && now < c.endedAt + c.activeCallsRetentionMs;
+}
+
+/** A recording exists once the answered, recorded call has ended and its processing delay passed. */
+export function recordingAvailable(c: CallState, now: number): boolean {
+  return (
+    c.recordingId !== undefined &&
+    c.answeredAt !== undefined &&
+    c.endedAt !== undefined &&
+    now >= c.endedAt + c.recordingDelayMs
+  );
 }
 
 export function inCallLog(c: CallState, now: number): boolean {

@@ -15,6 +15,12 @@ export interface StartCallOptions {
   viaIvr?: boolean;
   /** Answered calls get a recording (ids in the party events, `recording` on the records). */
   recorded?: boolean;
+  /**
+   * Recorded calls only: the recording becomes available this long after the call ends (RingCentral:
+   * most within minutes, some up to 30). Before that, records carry no `recording` and the recording
+   * endpoints answer 404. Default: the fake-wide `recordingDelayMs` draw.
+   */
+  recordingDelayMs?: number;
   /** The call never shows in Active Calls (not even in progress) but does reach the Call Log. */
   missingFromActiveCalls?: boolean;
   /** The call never reaches the Call Log. */
