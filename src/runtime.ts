@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { features as defaultFeatures, type Feature, type FeatureFactory } from './features.js';
 import { metricsRoute } from './http/metrics-route.js';
 import { createMetrics, type Metrics } from './infra/metrics.js';
+import { budgetsReport, showBudgets } from './ringcentral/budget-report.js';
 import { createServices, type Services } from './services.js';
 import { startWorkers, type RunningWorkers } from './workers.js';
 
@@ -37,8 +38,7 @@ export async function startService(
             maintenance: Object.assign({}, ...loaded.map((feature) => feature.maintenance ?? {})),
           });
     const refresh = async () => {
-      const heavy = services.ringcentral.budget('Heavy');
-      if (heavy) metrics.ringcentralBudgetRemaining.set({ group: 'Heavy' }, await heavy.remaining());
+      showBudgets(metrics, await budgetsReport(services.ringcentral.budgets));
       await Promise.all(loaded.map((feature) => feature.refreshMetrics?.()));
     };
     const reminderHandlers = loaded.flatMap((feature) =>

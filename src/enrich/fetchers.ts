@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RingCentralCallRecord } from '../calls/types.js';
 import type { Keys } from '../infra/keys.js';
+import type { RequestPriority } from '../ringcentral/budget.js';
 import type { RingCentralClient } from '../ringcentral/client.js';
 
 interface CallLogResponse {
@@ -17,6 +18,7 @@ async function fetchPages(
   client: RingCentralClient,
   path: string,
   query: Record<string, string | number>,
+  priority: RequestPriority,
 ): Promise<RingCentralCallRecord[]> {
   const records: RingCentralCallRecord[] = [];
   for (let page = 1; page <= maxPages; page++) {
@@ -25,6 +27,7 @@ async function fetchPages(
       path,
       query: { ...query, perPage, page },
       group: 'Heavy',
+      priority,
     });
     records.push(...(data.records ?? []));
     const totalPages = data.paging?.totalPages;
@@ -34,12 +37,15 @@ async function fetchPages(
   return records;
 }
 
-/** Every call of the account in RingCentral's Active Calls cache, ended ones included. */
+/** Every call of the account in RingCentral's Active Calls cache, ended ones included: first in line. */
 export function activeCallsFetcher(client: RingCentralClient) {
   return (accountId: string) =>
-    fetchPages(client, `/restapi/v1.0/account/${encodeURIComponent(accountId)}/active-calls`, {
-      view: 'Simple',
-    });
+    fetchPages(
+      client,
+      `/restapi/v1.0/account/${encodeURIComponent(accountId)}/active-calls`,
+      { view: 'Simple' },
+      'due',
+    );
 }
 
 /**
@@ -56,11 +62,16 @@ export function callLogFetcher(
     const [, oldest] = await redis.zrange(keys.callLogPending(accountId), '0', '0', 'WITHSCORES');
     const now = Date.now();
     const from = (oldest ? Number(oldest) : now - 60 * 60 * 1000) - marginMs;
-    return fetchPages(client, `/restapi/v1.0/account/${encodeURIComponent(accountId)}/call-log`, {
-      view: 'Detailed',
-      dateFrom: new Date(from).toISOString(),
-      dateTo: new Date(now + 60_000).toISOString(),
-    });
+    return fetchPages(
+      client,
+      `/restapi/v1.0/account/${encodeURIComponent(accountId)}/call-log`,
+      {
+        view: 'Detailed',
+        dateFrom: new Date(from).toISOString(),
+        dateTo: new Date(now + 60_000).toISOString(),
+      },
+      'lookup',
+    );
   };
 }
 

@@ -32,6 +32,10 @@ export function createKeys(queuePrefix: string) {
     budget: (group: string) => `${ns}:budget:${group}`,
     budgetPenalty: (group: string) => `${ns}:budget:${group}:penalty`,
     budgetLimits: (group: string) => `${ns}:budget:${group}:limits`,
+    /** Requests waiting for a slot of the group, by priority (scored by when their claim lapses). */
+    budgetClaims: (group: string) => `${ns}:budget:${group}:claims`,
+    /** Bumped on every change of the group's budget: a slot is taken only if nothing changed since it was read. */
+    budgetVersion: (group: string) => `${ns}:budget:${group}:version`,
     /** Shared RingCentral token store (the SDK's localStorage) and its login lock. */
     token: (item: string) => `${ns}:token:${item}`,
     loginLock: () => `${ns}:lock:login`,

@@ -8,6 +8,9 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'rc_enrich_' });
   const registers = [registry];
+  // The budget gauges: one series per RingCentral rate group, read from Redis on scrape.
+  const groupGauge = (name: string, help: string) =>
+    new Gauge({ name, help, labelNames: ['group'] as const, registers });
 
   return {
     registry,
@@ -47,6 +50,22 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['group'] as const,
       registers,
     }),
+    ringcentralBudgetUsed: groupGauge(
+      'rc_enrich_ringcentral_budget_used',
+      'Requests sent in the current rate-limit window, by API group (shared by all processes)',
+    ),
+    ringcentralBudgetLimit: groupGauge(
+      'rc_enrich_ringcentral_budget_limit',
+      'Requests allowed per rate-limit window, by API group (as configured, or as RingCentral last said)',
+    ),
+    ringcentralBudgetReserved: groupGauge(
+      'rc_enrich_ringcentral_budget_reserved',
+      'Requests waiting for a slot of the group, each owed one before less urgent work',
+    ),
+    ringcentralBudgetPenalty: groupGauge(
+      'rc_enrich_ringcentral_budget_penalty_seconds',
+      'Seconds left of the pause after a 429 (Retry-After), by API group; 0 when none',
+    ),
     crmDeliveries: new Counter({
       name: 'rc_enrich_crm_deliveries_total',
       help: 'CRM delivery attempts, by adapter and outcome (delivered, skipped, retry, dead-letter)',

@@ -6,9 +6,9 @@ import { ErrorCode, RetryableError } from '../errors.js';
 import type { Keys } from '../infra/keys.js';
 import type { Metrics } from '../infra/metrics.js';
 import { withTimeout } from '../infra/timeout.js';
-import { createBudget, type ApiGroup, type Budget, type RequestPriority } from './budget.js';
+import { createBudgets, type ApiGroup, type RequestPriority } from './budget.js';
 import { classifyRingCentralError, statusOf } from './classify.js';
-import { createSharedLogin } from './shared-login.js';
+import { createSharedLogin, isLoginFailure } from './shared-login.js';
 import { createRedisTokenStore } from './token-store.js';
 import { createTrustedHosts } from './trusted-hosts.js';
 
@@ -62,22 +62,29 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
       }),
   );
   const platform = sdk.platform();
-  const budgets: Partial<Record<ApiGroup, Budget>> = {
-    Heavy: createBudget(redis, keys, 'Heavy', rc.heavy),
-  };
+  const budgets = createBudgets(redis, keys, rc.heavy);
 
   // The SDK's auto-refresh is per process and can wipe a token other processes share: replaced by a
-  // JWT login that one process at a time performs for all (see shared-login.ts).
-  platform.ensureLoggedIn = createSharedLogin({ platform, redis, keys, config: rc, logger, metrics });
+  // JWT login that one process at a time performs for all, inside the Auth budget (see shared-login.ts).
+  platform.ensureLoggedIn = createSharedLogin({
+    platform,
+    redis,
+    keys,
+    config: rc,
+    logger,
+    metrics,
+    budget: budgets.Auth,
+  });
 
   async function request<T>(req: RingCentralRequest): Promise<RingCentralResponse<T>> {
     const url = trusted.assert(req.path);
+    // Log in first, outside this group's budget: a refused login is the Auth group's, counted there.
+    await platform.ensureLoggedIn();
     const budget = budgets[req.group];
-    if (budget) {
-      const waitMs = await budget.reserve();
-      if (waitMs > 0) {
-        throw new RetryableError(`RingCentral ${req.group} budget spent`, ErrorCode.RateLimited, waitMs);
-      }
+    // Every job waiting for the same request (one listing of an account) keeps one place in line.
+    const waitMs = await budget.acquire(req.priority ?? 'lookup', `${req.method ?? 'GET'} ${req.path}`);
+    if (waitMs > 0) {
+      throw new RetryableError(`RingCentral ${req.group} budget spent`, ErrorCode.RateLimited, waitMs);
     }
     const context = `RingCentral ${req.method ?? 'GET'} ${req.path}`;
     try {
@@ -87,7 +94,7 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
         () => new RetryableError(`${context}: no answer in ${rc.requestTimeoutMs} ms`, ErrorCode.Network),
       );
       metrics?.ringcentralRequests.inc({ group: req.group, status: String(response.status) });
-      await budget?.observe(response.headers);
+      await budget.observe(response.headers);
       const text = await response.text();
       return {
         status: response.status,
@@ -95,17 +102,19 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
         headers: response.headers,
       };
     } catch (err) {
+      // A login the SDK started inside send() (the token lapsed just now) was counted as Auth already.
+      if (isLoginFailure(err)) throw err;
       metrics?.ringcentralRequests.inc({ group: req.group, status: statusOf(err) });
       const classified = await classifyRingCentralError(err, context, rc.heavy.defaultRetryAfterMs);
       const response = (err as { response?: Response }).response;
-      if (response) await budget?.observe(response.headers);
+      if (response) await budget.observe(response.headers);
       if (classified instanceof RetryableError && classified.code === ErrorCode.RateLimited) {
         metrics?.ringcentralRateLimited.inc({ group: req.group });
         logger.warn(
           { group: req.group, retryAfterMs: classified.retryAfterMs },
           'RingCentral rate limit hit',
         );
-        await budget?.penalize(classified.retryAfterMs);
+        await budget.penalize(classified.retryAfterMs);
       }
       throw classified;
     }
@@ -114,6 +123,7 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
   return {
     request,
     budget: (group: ApiGroup) => budgets[group],
+    budgets,
     trustedHosts: trusted.hosts,
     /** Log in now (CLI commands use this to fail fast with a clear message). */
     ensureLoggedIn: () => platform.ensureLoggedIn(),

@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { ErrorCode, LoginError, RetryableError } from '../errors.js';
 import type { Keys } from '../infra/keys.js';
 import type { Metrics } from '../infra/metrics.js';
+import type { Budget } from './budget.js';
 import { classifyRingCentralError, statusOf } from './classify.js';
 import { tryLock, waitForUnlock } from './redis-lock.js';
 
@@ -15,14 +16,21 @@ interface Deps {
   config: Config['ringcentral'];
   logger: Logger;
   metrics?: Metrics;
+  /** The Auth group's budget: a login is a request like any other, and a refused one stops the next. */
+  budget: Budget;
 }
+
+/** Errors the login threw: the request that triggered it must not count them as its own group's. */
+const loginFailures = new WeakSet<object>();
+export const isLoginFailure = (err: unknown) =>
+  typeof err === 'object' && err !== null && loginFailures.has(err);
 
 /**
  * The SDK's `ensureLoggedIn`, replaced: when the shared token (in Redis) is missing or near expiry, one
  * process logs in with the JWT while the others wait for its token (RingCentral: "perform OAuth
  * authentication in a single thread, then store and share tokens"). Within a process, one promise.
  */
-export function createSharedLogin({ platform, redis, keys, config: rc, logger, metrics }: Deps) {
+export function createSharedLogin({ platform, redis, keys, config: rc, logger, metrics, budget }: Deps) {
   let inFlight: Promise<void> | null = null;
   const valid = () => platform.auth().accessTokenValid();
 
@@ -48,17 +56,28 @@ export function createSharedLogin({ platform, redis, keys, config: rc, logger, m
   async function login(): Promise<void> {
     if (!rc.jwt || !rc.clientId)
       throw new LoginError('RINGCENTRAL_CLIENT_ID and RINGCENTRAL_JWT are required');
+    // After a refused login RingCentral restarts its penalty on every attempt: none until it is over.
+    const waitMs = await budget.acquire('due', 'login');
+    if (waitMs > 0) throw new RetryableError('RingCentral Auth budget spent', ErrorCode.RateLimited, waitMs);
     try {
-      await platform.login({ jwt: rc.jwt });
+      const response = await platform.login({ jwt: rc.jwt });
+      await budget.observe(response.headers);
       metrics?.ringcentralRequests.inc({ group: 'Auth', status: '200' });
       logger.info('logged in to RingCentral');
     } catch (err) {
       metrics?.ringcentralRequests.inc({ group: 'Auth', status: statusOf(err) });
+      const response = (err as { response?: Response }).response;
+      if (response) await budget.observe(response.headers);
       const classified = await classifyRingCentralError(
         err,
         'RingCentral login',
         rc.heavy.defaultRetryAfterMs,
       );
+      if (classified instanceof RetryableError && classified.code === ErrorCode.RateLimited) {
+        metrics?.ringcentralRateLimited.inc({ group: 'Auth' });
+        logger.warn({ group: 'Auth', retryAfterMs: classified.retryAfterMs }, 'RingCentral rate limit hit');
+        await budget.penalize(classified.retryAfterMs);
+      }
       if (classified instanceof RetryableError) throw classified;
       throw new LoginError(
         `${classified.message} (check RINGCENTRAL_CLIENT_ID, RINGCENTRAL_CLIENT_SECRET and RINGCENTRAL_JWT)`,
@@ -69,9 +88,14 @@ export function createSharedLogin({ platform, redis, keys, config: rc, logger, m
 
   return async (): Promise<null> => {
     if (await valid()) return null;
-    inFlight ??= loginOnce().finally(() => {
-      inFlight = null;
-    });
+    inFlight ??= loginOnce()
+      .catch((err: unknown) => {
+        if (typeof err === 'object' && err !== null) loginFailures.add(err);
+        throw err;
+      })
+      .finally(() => {
+        inFlight = null;
+      });
     await inFlight;
     return null;
   };

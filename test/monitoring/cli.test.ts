@@ -111,7 +111,7 @@ describe('cli › in a child process', () => {
       string,
       { paused: boolean; counts: Record<string, number> }
     >;
-    expect(Object.keys(report)).toEqual(['enrich', 'deliver', 'maintenance']);
+    expect(Object.keys(report)).toEqual(['enrich', 'deliver', 'maintenance', 'budgets']);
     expect(report.deliver).toEqual({
       paused: false,
       counts: {
@@ -125,6 +125,9 @@ describe('cli › in a child process', () => {
       },
     });
     expect(report.enrich?.counts.delayed).toBe(1);
+    const budgets = (report as unknown as { budgets: Record<string, Record<string, number>> }).budgets;
+    expect(Object.keys(budgets)).toEqual(['Heavy', 'Medium', 'Light', 'Auth']);
+    expect(budgets.Auth).toMatchObject({ limit: 5, reserved: 0, penaltyMs: 0 });
 
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toBe('');
@@ -135,14 +138,18 @@ describe('cli › in a child process', () => {
 });
 
 describe('cli › queues', () => {
-  it('prints one line per queue', async () => {
+  it('prints one line per queue, then one per RingCentral rate group', async () => {
     const text = await cli(['queues']);
     expect(text.code).toBe(0);
-    const lines = text.stdout.trim().split('\n');
+    const [queues, budgets] = text.stdout.trim().split('\n\n');
+    const lines = queues!.split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(
       /^deliver\s+waiting=0 active=0 delayed=0 prioritized=0 waiting-children=0 completed=0 failed=1$/,
     );
+    const groups = budgets!.split('\n').slice(1);
+    expect(groups.map((line) => line.split(/\s+/)[0])).toEqual(['Heavy', 'Medium', 'Light', 'Auth']);
+    expect(groups[3]).toMatch(/^Auth\s+used=\d+\/5 per 61s remaining=\d+ reserved=0 penalty=0s$/);
   });
 });
 

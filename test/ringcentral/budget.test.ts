@@ -18,56 +18,63 @@ afterAll(async () => {
   await b.quit();
 });
 
-describe('budget › shared sliding window', () => {
+describe('budget › shared by processes through Redis', () => {
   it('two processes together get no more than the limit per window, then a wait', async () => {
     const one = createBudget(a, createKeys(prefix), 'Heavy', limits);
     const two = createBudget(b, createKeys(prefix), 'Heavy', limits);
     const results = await Promise.all([
-      one.reserve(),
-      two.reserve(),
-      one.reserve(),
-      two.reserve(),
-      one.reserve(),
+      one.acquire(),
+      two.acquire(),
+      one.acquire(),
+      two.acquire(),
+      one.acquire(),
     ]);
     expect(results.filter((wait) => wait === 0)).toHaveLength(3);
     const waits = results.filter((wait) => wait > 0);
     expect(waits).toHaveLength(2);
     for (const wait of waits) expect(wait).toBeLessThanOrEqual(400);
     await new Promise((resolve) => setTimeout(resolve, Math.max(...waits) + 20));
-    expect(await one.reserve()).toBe(0);
+    expect(await one.acquire()).toBe(0);
   });
 
-  it('peek does not take a slot', async () => {
-    const budget = createBudget(a, createKeys(prefix), 'Heavy', limits);
-    for (let i = 0; i < 5; i++) expect(await budget.peek()).toBe(0);
-    expect(await budget.remaining()).toBe(3);
+  it('a waiting due lookup is owed the next slot: background work waits behind it', async () => {
+    const budget = createBudget(a, createKeys(prefix), 'Heavy', { ...limits, limit: 1 });
+    expect(await budget.acquire('due', 'listing')).toBe(0);
+    const dueWait = await budget.acquire('due', 'listing');
+    expect(dueWait).toBeGreaterThan(0);
+    expect((await budget.snapshot()).reserved).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, dueWait + 20));
+    // One slot is free again, and it is the waiting due lookup's, not the background's.
+    expect(await budget.acquire('background', 'reconcile')).toBeGreaterThan(0);
+    expect(await budget.acquire('due', 'listing')).toBe(0);
+    expect((await budget.snapshot()).reserved).toBe(1); // the background request now waits in line
   });
 
   it('a 429 stops every request of the group for Retry-After', async () => {
     const budget = createBudget(a, createKeys(prefix), 'Heavy', limits);
     await budget.penalize(250);
-    const wait = await budget.reserve();
+    const wait = await budget.acquire();
     expect(wait).toBeGreaterThan(150);
     expect(wait).toBeLessThanOrEqual(250);
     await new Promise((resolve) => setTimeout(resolve, wait + 20));
-    expect(await budget.reserve()).toBe(0);
+    expect(await budget.acquire()).toBe(0);
   });
 
   it('a 429 without Retry-After waits the default', async () => {
     const budget = createBudget(a, createKeys(prefix), 'Heavy', limits);
     await budget.penalize(undefined);
-    expect(await budget.reserve()).toBeGreaterThan(200);
+    expect(await budget.acquire()).toBeGreaterThan(200);
   });
 
   it('catches up with requests RingCentral counted that we did not send', async () => {
     const budget = createBudget(a, createKeys(prefix), 'Heavy', limits);
-    expect(await budget.reserve()).toBe(0);
+    expect(await budget.acquire()).toBe(0);
     // RingCentral says 10 allowed and only 1 left: someone else spent 8.
     await budget.observe(
       new Headers({ 'x-rate-limit-limit': '10', 'x-rate-limit-remaining': '1', 'x-rate-limit-window': '60' }),
     );
-    expect(await budget.reserve()).toBe(0);
-    expect(await budget.reserve()).toBeGreaterThan(0);
+    expect(await budget.acquire()).toBe(0);
+    expect(await budget.acquire()).toBeGreaterThan(0);
     expect(await budget.remaining()).toBe(0);
   });
 });

@@ -1,0 +1,123 @@
+import type { ApiGroup, RequestPriority } from './budget.js';
+
+/** Most urgent first: a waiting request holds back every less urgent one. */
+export const priorityRank: Record<RequestPriority, number> = { due: 0, lookup: 1, background: 2 };
+
+/** A request that was told to wait, keeping its place ahead of less urgent ones until `until`. */
+export interface Claim {
+  id: string;
+  priority: RequestPriority;
+  until: number;
+}
+
+/** One group's budget as Redis holds it, read at `now` (Redis's clock). */
+export interface BudgetState {
+  now: number;
+  /** Send times of the requests still inside the window, oldest first. */
+  sent: number[];
+  penaltyUntil: number;
+  limit: number;
+  /** The group's window plus the safety margin. */
+  windowMs: number;
+  claims: Claim[];
+}
+
+export type SlotDecision = { send: true } | { send: false; waitMs: number; claimUntil: number };
+
+/**
+ * Background work (reconcile, back-fill, recording downloads) leaves this share of the window to the
+ * lookups, so a burst that starts while it runs finds slots at once instead of a window it spent.
+ */
+const backgroundHeadroom = 0.3;
+/** A waiting request keeps its place this long past its wait: its job must wake and ask again. */
+export const claimGraceMs = 5_000;
+
+export function headroom(priority: RequestPriority, limit: number): number {
+  return priority === 'background' ? Math.floor(limit * backgroundHeadroom) : 0;
+}
+
+/**
+ * Send now, or wait how long: never what the window or the penalty would refuse, and never a slot a
+ * more urgent waiting request (a live claim) is owed. `claimId` names the request across retries
+ * (all jobs waiting for one listing share it), so it never counts against itself.
+ */
+export function decideSlot(
+  state: BudgetState,
+  ask: { priority: RequestPriority; claimId: string },
+): SlotDecision {
+  const { now } = state;
+  const wait = (waitMs: number): SlotDecision => {
+    const ms = Math.max(1, Math.ceil(waitMs));
+    return { send: false, waitMs: ms, claimUntil: now + ms + claimGraceMs };
+  };
+  if (state.penaltyUntil > now) return wait(state.penaltyUntil - now);
+  const live = state.sent.filter((at) => at > now - state.windowMs).sort((a, b) => a - b);
+  const ahead = new Set(
+    state.claims
+      .filter(
+        (claim) =>
+          claim.until > now &&
+          claim.id !== ask.claimId &&
+          priorityRank[claim.priority] < priorityRank[ask.priority],
+      )
+      .map((claim) => claim.id),
+  ).size;
+  const keep = ahead + headroom(ask.priority, state.limit);
+  const free = state.limit - live.length;
+  if (free > keep) return { send: true };
+  // A slot opens for us once enough of the oldest requests have left the window.
+  const mustLeave = live.length - (state.limit - keep - 1);
+  const opener = live[mustLeave - 1];
+  return wait(opener === undefined ? state.windowMs : opener + state.windowMs - now);
+}
+
+export interface LearnedLimits {
+  limit: number;
+  remaining: number;
+  windowMs?: number;
+}
+
+/** RingCentral's `X-Rate-Limit-*` headers, when a response carries them (other limits send none). */
+export function readRateLimitHeaders(headers: Headers): LearnedLimits | undefined {
+  if (!headers.has('x-rate-limit-remaining') || !headers.has('x-rate-limit-limit')) return undefined;
+  const limit = Number(headers.get('x-rate-limit-limit'));
+  const remaining = Number(headers.get('x-rate-limit-remaining'));
+  const windowSec = Number(headers.get('x-rate-limit-window'));
+  if (!Number.isInteger(limit) || limit <= 0 || !Number.isInteger(remaining) || remaining < 0)
+    return undefined;
+  return {
+    limit,
+    remaining: Math.min(remaining, limit),
+    windowMs: Number.isFinite(windowSec) && windowSec > 0 ? windowSec * 1000 : undefined,
+  };
+}
+
+/** How long a refused group waits: what `Retry-After` said, else RingCentral's advice for a 429 without it. */
+export function penaltyMs(retryAfterMs: number | undefined, defaultRetryAfterMs: number): number {
+  return Math.max(1, retryAfterMs ?? defaultRetryAfterMs);
+}
+
+/** What `/metrics` and `rc-enrich queues` show of one group. */
+export interface BudgetSnapshot {
+  group: ApiGroup;
+  limit: number;
+  windowMs: number;
+  used: number;
+  remaining: number;
+  /** Slots owed to requests waiting for them (by priority order). */
+  reserved: number;
+  penaltyMs: number;
+}
+
+export function snapshotOf(group: ApiGroup, state: BudgetState): BudgetSnapshot {
+  const used = state.sent.filter((at) => at > state.now - state.windowMs).length;
+  return {
+    group,
+    limit: state.limit,
+    windowMs: state.windowMs,
+    used,
+    remaining: Math.max(0, state.limit - used),
+    reserved: new Set(state.claims.filter((claim) => claim.until > state.now).map((claim) => claim.id)).size,
+    penaltyMs: Math.max(0, state.penaltyUntil - state.now),
+  };
+}
