@@ -1,5 +1,6 @@
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import type { EnrichedCall } from './calls/types.js';
+import type { LookupHistory } from './enrich/history.js';
 import { bullPrefix } from './infra/keys.js';
 
 export const QueueName = {
@@ -16,6 +17,8 @@ export interface EnrichJobData {
   accountId: string;
   /** Set by `rc-enrich dlq replay`: the Call Log is tried again for a full window from this time. */
   replayedAt?: number;
+  /** What earlier runs of the job saw in each source (enrich/history.ts). */
+  lookups?: LookupHistory;
 }
 
 /** One deliver job per call and adapter, carrying the whole enriched call. */

@@ -5,11 +5,20 @@ import type { Journey } from '../calls/journey.js';
 import type { CallSource, EnrichedCall, RingCentralCallRecord } from '../calls/types.js';
 import type { Config } from '../config.js';
 import type { DeliveryScheduler } from '../deliver/schedule.js';
-import { LoginError, PermanentError, RetryableError } from '../errors.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { EnrichJobData } from '../queues.js';
 import type { createCallLogPending } from './fetchers.js';
-import type { LookupResult, SharedListing } from './shared-listing.js';
+import { recordLookup } from './history.js';
+import {
+  afterLookup,
+  defaultLookupLimits,
+  planLookup,
+  type LookupLimits,
+  type LookupOutcome,
+  type LookupPlan,
+} from './plan.js';
+import type { ListingKind } from './listing-store.js';
+import type { SharedListing } from './shared-listing.js';
 
 interface Deps {
   config: Config;
@@ -21,21 +30,20 @@ interface Deps {
   deliveries: DeliveryScheduler;
   logger: Logger;
   metrics?: Metrics;
+  limits?: LookupLimits;
 }
 
-/** While RingCentral refuses our credentials, check back this often (an operator has to fix the config). */
-const loginRetryMs = 60_000;
-/** A call that came back to life after ending is checked this often until it ends again. */
-const reopenedRecheckMs = 30_000;
-
 /**
- * One run of a call's lookup. Waiting (for visibility, for the next shared listing, for the budget)
- * moves the job back to delayed, which costs no retry attempt; the run ends when the call is matched,
- * when it is not found once its windows close, or on a permanent RingCentral error.
+ * One run of a call's lookup, carrying out what enrich/plan.ts decides. Waiting (for visibility, for
+ * the next shared listing, for RingCentral) moves the job back to delayed, which costs no retry
+ * attempt; the run ends when the call is matched, when it is not found once its windows close, or on
+ * a permanent RingCentral error.
  */
 export function createEnrichProcessor(deps: Deps) {
   const { config, callState, journey, logger, metrics } = deps;
   const windows = config.enrich;
+  const limits = deps.limits ?? defaultLookupLimits;
+  const now = Date.now;
 
   return async (job: Job<EnrichJobData>, token?: string) => {
     const { telephonySessionId } = job.data;
@@ -46,54 +54,89 @@ export function createEnrichProcessor(deps: Deps) {
         `No state left for call ${telephonySessionId}: it expired before the lookup`,
       );
     }
-    if (call.doneAt) return { outcome: 'already-enriched' };
-    const wait = async (at: number): Promise<never> => {
-      await job.moveToDelayed(Math.max(at, Date.now() + 1), token);
-      throw new DelayedError();
-    };
-    if (call.endedAt === undefined)
-      return wait(Date.now() + Math.min(reopenedRecheckMs, windows.quietPeriodMs));
-
-    const endedAt = call.endedAt;
-    const dueAt = endedAt + windows.visibilityDelayMs;
-    // A replayed dead letter gets a fresh Call Log window from the moment it was replayed.
-    const callLogUntil = Math.max(endedAt, job.data.replayedAt ?? 0) + windows.callLogWindowMs;
-    const activeUntil = endedAt + windows.activeWindowMs;
-    const now = Date.now();
-    if (now < dueAt) return wait(dueAt);
-
-    try {
-      if (now < activeUntil && !job.data.replayedAt) {
-        const result = await deps.activeCalls.lookup(call.accountId, call, dueAt);
-        await noteLookup(call, 'active-calls', result);
-        if (result.status === 'matched') return finish(call, 'active-calls', result.records);
-        return wait(Math.min(result.retryAt, activeUntil));
-      }
-      if (now < callLogUntil) {
-        await deps.callLogPending.add(call.accountId, telephonySessionId, call.firstSeenAt);
-        const result = await deps.callLog.lookup(call.accountId, call, job.data.replayedAt ?? dueAt);
-        await noteLookup(call, 'call-log', result);
-        if (result.status === 'matched') return finish(call, 'call-log', result.records);
-        return wait(Math.min(result.retryAt, callLogUntil));
-      }
-    } catch (err) {
-      if (err instanceof DelayedError) throw err;
-      if (err instanceof LoginError) {
-        logger.error(
-          { err: err.message },
-          'RingCentral refused our credentials; calls wait until it is fixed',
-        );
-        return wait(Date.now() + loginRetryMs);
-      }
-      if (err instanceof RetryableError) return wait(Date.now() + (err.retryAfterMs ?? 5_000));
-      if (err instanceof PermanentError) {
-        metrics?.callsDeadLettered.inc({ stage: 'enrich' });
-        await journey.add(telephonySessionId, { step: 'dead-letter', stage: 'enrich', error: err.message });
-        throw new UnrecoverableError(err.message);
-      }
-      throw err;
+    const plan = planLookup(call, job.data, windows, now());
+    switch (plan.action) {
+      case 'done':
+        return { outcome: 'already-enriched' };
+      case 'wait':
+        return delayUntil(job, plan.until, token);
+      case 'not-found':
+        return notFound(call);
+      case 'lookup':
+        return lookUp(job, token, call, plan);
     }
+  };
 
+  async function lookUp(
+    job: Job<EnrichJobData>,
+    token: string | undefined,
+    call: CallMeta,
+    plan: Extract<LookupPlan, { action: 'lookup' }>,
+  ) {
+    // The Call Log query's time range covers every call waiting for it (fetchers.ts).
+    if (plan.source === 'call-log')
+      await deps.callLogPending.add(call.accountId, call.telephonySessionId, call.firstSeenAt);
+    const listing = plan.source === 'active-calls' ? deps.activeCalls : deps.callLog;
+    let outcome: LookupOutcome;
+    try {
+      outcome = { result: await listing.lookup(call.accountId, call, plan.notBefore) };
+    } catch (error) {
+      outcome = { error };
+    }
+    await noteLookup(job, call, plan.source, outcome);
+
+    const step = afterLookup(plan, outcome, limits, now());
+    switch (step.action) {
+      case 'finish':
+        return finish(call, step.source, step.records);
+      case 'wait':
+        if (step.reason === 'login' && 'error' in outcome) {
+          logger.error(
+            { err: outcome.error instanceof Error ? outcome.error.message : String(outcome.error) },
+            'RingCentral refused our credentials; calls wait until it is fixed',
+          );
+        }
+        return delayUntil(job, step.until, token);
+      case 'dead-letter':
+        metrics?.callsDeadLettered.inc({ stage: 'enrich' });
+        await journey.add(call.telephonySessionId, {
+          step: 'dead-letter',
+          stage: 'enrich',
+          error: step.reason,
+        });
+        throw new UnrecoverableError(step.reason);
+      case 'fail':
+        throw step.error;
+    }
+  }
+
+  /** Moves the job back to delayed until `at`: BullMQ runs it again then, and counts no attempt. */
+  async function delayUntil(job: Job<EnrichJobData>, at: number, token: string | undefined): Promise<never> {
+    await job.moveToDelayed(Math.max(at, now() + 1), token);
+    throw new DelayedError();
+  }
+
+  async function noteLookup(
+    job: Job<EnrichJobData>,
+    call: CallMeta,
+    kind: ListingKind,
+    outcome: LookupOutcome,
+  ) {
+    const lookups = recordLookup(job.data.lookups, kind, outcome);
+    if (lookups !== job.data.lookups) await job.updateData({ ...job.data, lookups });
+    // Only lookups that sent a request are worth a line in the call's story.
+    if ('result' in outcome && outcome.result.fetched) {
+      await journey.add(call.telephonySessionId, {
+        step: 'lookup',
+        kind,
+        fetchId: outcome.result.fetchId,
+        result: outcome.result.status,
+      });
+    }
+  }
+
+  async function notFound(call: CallMeta) {
+    const { telephonySessionId } = call;
     await journey.add(telephonySessionId, { step: 'not-found', policy: windows.notFound });
     if (windows.notFound === 'deliver') return finish(call, 'event', []);
     metrics?.callsDeadLettered.inc({ stage: 'enrich' });
@@ -101,18 +144,6 @@ export function createEnrichProcessor(deps: Deps) {
     throw new UnrecoverableError(
       `Call ${telephonySessionId} was found neither in Active Calls nor in the Call Log (ENRICH_NOT_FOUND=dead-letter)`,
     );
-  };
-
-  async function noteLookup(call: CallMeta, kind: string, result: LookupResult) {
-    // Only lookups that sent a request are worth a line in the call's story.
-    if (result.fetched) {
-      await journey.add(call.telephonySessionId, {
-        step: 'lookup',
-        kind,
-        fetchId: result.fetchId,
-        result: result.status,
-      });
-    }
   }
 
   async function finish(call: CallMeta, source: CallSource, records: RingCentralCallRecord[]) {

@@ -7,7 +7,10 @@ import { matchRecords } from './match.js';
 
 export type LookupResult =
   | { status: 'matched'; records: RingCentralCallRecord[]; fetchId: string; fetched: boolean }
-  | { status: 'absent' | 'in-progress' | 'waiting'; retryAt: number; fetchId?: string; fetched: boolean };
+  /** A listing sent at `listedAt` had no finished record of the call. */
+  | { status: 'absent' | 'in-progress'; retryAt: number; fetchId: string; listedAt: number; fetched: boolean }
+  /** No listing recent enough could be had yet. */
+  | { status: 'waiting'; retryAt: number; fetchId?: undefined; fetched: boolean };
 
 interface Options {
   redis: Redis;
@@ -65,7 +68,13 @@ export function createSharedListing({
   ): Promise<LookupResult> {
     const match = matchRecords(await store.find(accountId, meta.fetchId, call));
     if (match.status === 'matched') return { ...match, fetchId: meta.fetchId, fetched };
-    return { status: match.status, retryAt: meta.startedAt + minIntervalMs, fetchId: meta.fetchId, fetched };
+    return {
+      status: match.status,
+      retryAt: meta.startedAt + minIntervalMs,
+      fetchId: meta.fetchId,
+      listedAt: meta.startedAt,
+      fetched,
+    };
   }
 
   return {

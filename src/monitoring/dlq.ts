@@ -168,7 +168,8 @@ export async function prepareReplay(
   });
   if (name === 'enrich') {
     const enrichJob = job as Job<EnrichJobData>;
-    await enrichJob.updateData({ ...enrichJob.data, replayedAt: Date.now() });
+    // A fresh window with a fresh history: what the earlier runs saw says nothing about the new window.
+    await enrichJob.updateData({ ...enrichJob.data, replayedAt: Date.now(), lookups: undefined });
   }
   return { id, queue: name, telephonySessionId, ...(adapter ? { adapter } : {}) };
 }

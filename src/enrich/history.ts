@@ -1,0 +1,45 @@
+import type { ListingKind } from './listing-store.js';
+import type { LookupOutcome } from './plan.js';
+import { LoginError, RetryableError } from '../errors.js';
+
+/** What earlier runs of a call's job saw in one source. */
+export interface SourceHistory {
+  /** Listings that answered without a finished record of the call, each listing counted once. */
+  misses: number;
+  /** When the latest of those listings was sent. */
+  lastListedAt?: number;
+  /** Lookups in a row that failed because RingCentral did not answer (429, 5xx, network, login). */
+  failures: number;
+}
+
+/**
+ * Kept in the enrich job's data between runs, so a plan can tell "RingCentral answered without the
+ * call" from "RingCentral could not be asked", and how many listings already missed it.
+ */
+export type LookupHistory = Partial<Record<ListingKind, SourceHistory>>;
+
+const empty: SourceHistory = { misses: 0, failures: 0 };
+
+/**
+ * The history after one lookup; the same object when the lookup taught nothing new (a listing read
+ * before, or a "wait for the next listing"), so the caller writes only on change.
+ */
+export function recordLookup(
+  history: LookupHistory | undefined,
+  source: ListingKind,
+  outcome: LookupOutcome,
+): LookupHistory | undefined {
+  const before = history?.[source] ?? empty;
+  let after: SourceHistory | undefined;
+  if ('error' in outcome) {
+    if (outcome.error instanceof RetryableError || outcome.error instanceof LoginError) {
+      after = { ...before, failures: before.failures + 1 };
+    }
+  } else if (outcome.result.status === 'absent' || outcome.result.status === 'in-progress') {
+    const { listedAt } = outcome.result;
+    if (before.lastListedAt === undefined || listedAt > before.lastListedAt) {
+      after = { misses: before.misses + 1, lastListedAt: listedAt, failures: 0 };
+    }
+  }
+  return after ? { ...history, [source]: after } : history;
+}

@@ -1,0 +1,121 @@
+import type { CallMeta } from '../calls/call-state.js';
+import type { CallSource, RingCentralCallRecord } from '../calls/types.js';
+import { LoginError, PermanentError, RetryableError } from '../errors.js';
+import type { EnrichJobData } from '../queues.js';
+import type { ListingKind } from './listing-store.js';
+import type { LookupResult } from './shared-listing.js';
+
+/**
+ * What one run of a call's enrich job decides, as values: the processor (enrich/processor.ts) only
+ * carries them out. Every function here is a function of its inputs and `now`, so the windows are
+ * table-tested with a fake clock (test/enrich/plan.test.ts) instead of waited out in real time.
+ */
+
+/** The enrich settings the decisions read (ENRICH_* in config.ts). */
+export interface LookupWindows {
+  /** A record shows in Active Calls this long after its call ends, at the earliest. */
+  visibilityDelayMs: number;
+  /** Active Calls keeps an ended call about 120 s: after this long, only the Call Log can have it. */
+  activeWindowMs: number;
+  /** How long the Call Log is asked, from the end of the call (or from a dead-letter replay). */
+  callLogWindowMs: number;
+  quietPeriodMs: number;
+}
+
+/** How long to wait when a lookup failed for a reason that will pass. */
+export interface LookupLimits {
+  /** While RingCentral refuses our credentials (an operator has to fix the config). */
+  loginRetryMs: number;
+  /** When RingCentral failed without saying when to come back (no Retry-After). */
+  retryMs: number;
+}
+
+export const defaultLookupLimits: LookupLimits = { loginRetryMs: 60_000, retryMs: 5_000 };
+
+/** A call that came back to life after ending is checked this often until it ends again. */
+const reopenedRecheckMs = 30_000;
+
+/** The job's own facts the plan reads: a dead-letter replay and what earlier runs saw. */
+export type LookupJob = Pick<EnrichJobData, 'replayedAt' | 'lookups'>;
+
+export type WaitReason = 'reopened' | 'visibility' | 'next-listing' | 'retry-later' | 'login';
+
+export type LookupPlan =
+  | { action: 'done' }
+  | { action: 'wait'; until: number; reason: WaitReason }
+  /** Look the call up in a listing of `source` sent at or after `notBefore`; this source is tried until `until`. */
+  | { action: 'lookup'; source: ListingKind; notBefore: number; until: number }
+  | { action: 'not-found' };
+
+/** When a call's record is due, and until when each source is worth asking. */
+export interface LookupDeadlines {
+  dueAt: number;
+  activeUntil: number;
+  callLogUntil: number;
+}
+
+export function lookupDeadlines(endedAt: number, job: LookupJob, windows: LookupWindows): LookupDeadlines {
+  return {
+    dueAt: endedAt + windows.visibilityDelayMs,
+    activeUntil: endedAt + windows.activeWindowMs,
+    // A replayed dead letter gets a fresh Call Log window from the moment it was replayed.
+    callLogUntil: Math.max(endedAt, job.replayedAt ?? 0) + windows.callLogWindowMs,
+  };
+}
+
+/** The next thing a call's job does: wait, list Active Calls, query the Call Log, or give up looking. */
+export function planLookup(call: CallMeta, job: LookupJob, windows: LookupWindows, now: number): LookupPlan {
+  if (call.doneAt !== undefined) return { action: 'done' };
+  if (call.endedAt === undefined) {
+    return {
+      action: 'wait',
+      until: now + Math.min(reopenedRecheckMs, windows.quietPeriodMs),
+      reason: 'reopened',
+    };
+  }
+  const { dueAt, activeUntil, callLogUntil } = lookupDeadlines(call.endedAt, job, windows);
+  if (now < dueAt) return { action: 'wait', until: dueAt, reason: 'visibility' };
+  // A replay comes long after Active Calls forgot the call: straight to the Call Log.
+  if (now < activeUntil && job.replayedAt === undefined) {
+    return { action: 'lookup', source: 'active-calls', notBefore: dueAt, until: activeUntil };
+  }
+  if (now < callLogUntil) {
+    return { action: 'lookup', source: 'call-log', notBefore: job.replayedAt ?? dueAt, until: callLogUntil };
+  }
+  return { action: 'not-found' };
+}
+
+/** What a lookup came back with: RingCentral's answer (or the shared listing's "not yet"), or what it threw. */
+export type LookupOutcome = { result: LookupResult } | { error: unknown };
+
+export type LookupStep =
+  | { action: 'finish'; source: CallSource; records: RingCentralCallRecord[] }
+  | { action: 'wait'; until: number; reason: WaitReason }
+  | { action: 'dead-letter'; reason: string }
+  /** Not a RingCentral answer (e.g. Redis failed): the job attempt fails and BullMQ retries it. */
+  | { action: 'fail'; error: unknown };
+
+/** After a planned lookup: finish with the records, wait for the next listing or for RingCentral, or give up. */
+export function afterLookup(
+  plan: Extract<LookupPlan, { action: 'lookup' }>,
+  outcome: LookupOutcome,
+  limits: LookupLimits,
+  now: number,
+): LookupStep {
+  if ('result' in outcome) {
+    const { result } = outcome;
+    if (result.status === 'matched')
+      return { action: 'finish', source: plan.source, records: result.records };
+    // Past this source's window the next plan moves on (Call Log, or not found).
+    return { action: 'wait', until: Math.min(result.retryAt, plan.until), reason: 'next-listing' };
+  }
+  const { error } = outcome;
+  // LoginError is a PermanentError for everyone else; here it only means "wait for the operator".
+  if (error instanceof LoginError)
+    return { action: 'wait', until: now + limits.loginRetryMs, reason: 'login' };
+  if (error instanceof RetryableError) {
+    return { action: 'wait', until: now + (error.retryAfterMs ?? limits.retryMs), reason: 'retry-later' };
+  }
+  if (error instanceof PermanentError) return { action: 'dead-letter', reason: error.message };
+  return { action: 'fail', error };
+}
