@@ -4,9 +4,10 @@ import type { CrmAdapter } from '../adapters/types.js';
 import type { EnrichedCall } from '../calls/types.js';
 import type { Journey } from '../calls/journey.js';
 import type { Config } from '../config.js';
-import { PermanentError } from '../errors.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { DeliverJobData } from '../queues.js';
+import { ScheduledRetry } from './backoff.js';
+import { deliveryVerdict, type AttemptResult, type DeliveryLimits } from './verdict.js';
 
 export type DeliveryFilter = (call: EnrichedCall) => { deliver: true } | { deliver: false; reason: string };
 
@@ -19,8 +20,15 @@ interface Deps {
   filter?: DeliveryFilter;
 }
 
-/** Hands one call to one adapter; the adapter says done, retry later, or give up (dead letter). */
+/**
+ * Hands one call to one adapter and carries out the verdict (deliver/verdict.ts) on what came back:
+ * done, retry at a time, or dead letter.
+ */
 export function createDeliverProcessor({ adapters, config, journey, logger, metrics, filter }: Deps) {
+  const limitsOf = (job: Job<DeliverJobData>): DeliveryLimits => ({
+    attempts: job.opts.attempts ?? 1,
+    backoff: { baseMs: config.delivery.backoffMs, maxMs: config.delivery.maxBackoffMs },
+  });
   return async (job: Job<DeliverJobData>, _token?: string, shutdown?: AbortSignal) => {
     const { adapter: name, call, idempotencyKey } = job.data;
     const tsid = call.telephonySessionId;
@@ -30,16 +38,16 @@ export function createDeliverProcessor({ adapters, config, journey, logger, metr
         `CRM adapter "${name}" is not configured here (CRM_ADAPTER names the adapters)`,
       );
     }
-    const verdict = filter?.(call) ?? { deliver: true };
-    if (!verdict.deliver) {
+    const wanted = filter?.(call) ?? { deliver: true };
+    if (!wanted.deliver) {
       metrics?.crmDeliveries.inc({ adapter: name, outcome: 'skipped' });
       await journey.add(tsid, {
         step: 'delivery',
         adapter: name,
         outcome: 'skipped',
-        reason: verdict.reason,
+        reason: wanted.reason,
       });
-      return { skipped: verdict.reason };
+      return { skipped: wanted.reason };
     }
 
     const attempt = job.attemptsMade + 1;
@@ -53,31 +61,53 @@ export function createDeliverProcessor({ adapters, config, journey, logger, metr
     );
     const signal = shutdown ? AbortSignal.any([deadline.signal, shutdown]) : deadline.signal;
     const log = logger.child({ adapter: name, telephonySessionId: tsid, attempt });
+    let crmId: string | undefined;
+    let result: AttemptResult;
     try {
-      const result = await adapter.deliver(call, { idempotencyKey, attempt, logger: log, signal });
-      metrics?.crmDeliveries.inc({ adapter: name, outcome: 'delivered' });
-      metrics?.endToEndLatency.observe({ adapter: name }, (Date.now() - Date.parse(call.endedAt)) / 1000);
-      await journey.add(tsid, {
-        step: 'delivery',
-        adapter: name,
-        attempt,
-        outcome: 'delivered',
-        crmId: result?.crmId,
-      });
-      return { crmId: result?.crmId ?? null };
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const permanent = err instanceof PermanentError || (err as { permanent?: unknown }).permanent === true;
-      const exhausted = attempt >= (job.opts.attempts ?? 1);
-      const outcome = permanent || exhausted ? 'dead-letter' : 'retry';
-      metrics?.crmDeliveries.inc({ adapter: name, outcome });
-      if (outcome === 'dead-letter') metrics?.callsDeadLettered.inc({ stage: 'deliver' });
-      await journey.add(tsid, { step: 'delivery', adapter: name, attempt, outcome, error: message });
-      log.warn({ err: message, outcome }, 'CRM delivery failed');
-      if (permanent) throw new UnrecoverableError(`${name}: ${message}`);
-      throw err;
+      crmId = (await adapter.deliver(call, { idempotencyKey, attempt, logger: log, signal }))?.crmId;
+      result = { ok: true };
+    } catch (error) {
+      result = { ok: false, error };
     } finally {
       clearTimeout(timer);
+    }
+
+    const verdict = deliveryVerdict(result, attempt, limitsOf(job), Date.now());
+    switch (verdict.outcome) {
+      case 'delivered':
+        metrics?.crmDeliveries.inc({ adapter: name, outcome: 'delivered' });
+        metrics?.endToEndLatency.observe({ adapter: name }, (Date.now() - Date.parse(call.endedAt)) / 1000);
+        await journey.add(tsid, { step: 'delivery', adapter: name, attempt, outcome: 'delivered', crmId });
+        return { crmId: crmId ?? null };
+      case 'retry': {
+        const retryAt = new Date(verdict.at).toISOString();
+        metrics?.crmDeliveries.inc({ adapter: name, outcome: 'retry' });
+        await journey.add(tsid, {
+          step: 'delivery',
+          adapter: name,
+          attempt,
+          outcome: 'retry',
+          error: verdict.error,
+          retryAt,
+        });
+        log.warn({ err: verdict.error, outcome: 'retry', retryAt }, 'CRM delivery failed');
+        // BullMQ's backoff for this queue (crmBackoff) reads the time back from the error.
+        throw new ScheduledRetry(verdict.error, verdict.at, { cause: verdict.cause });
+      }
+      case 'dead-letter':
+        metrics?.crmDeliveries.inc({ adapter: name, outcome: 'dead-letter' });
+        metrics?.callsDeadLettered.inc({ stage: 'deliver' });
+        await journey.add(tsid, {
+          step: 'delivery',
+          adapter: name,
+          attempt,
+          outcome: 'dead-letter',
+          error: verdict.error,
+        });
+        log.warn({ err: verdict.error, outcome: 'dead-letter' }, 'CRM delivery failed');
+        if (verdict.permanent) throw new UnrecoverableError(`${name}: ${verdict.error}`);
+        // Attempts used up: failing this last one makes the job a dead letter.
+        throw verdict.cause;
     }
   };
 }

@@ -52,7 +52,8 @@ function describeStep(entry: JourneyEntry): string {
         `${String(d.adapter)}${d.attempt ? ` attempt ${String(d.attempt)}` : ''}: ${String(d.outcome)}` +
         (d.crmId ? ` (CRM id ${String(d.crmId)})` : '') +
         (d.error ? ` - ${String(d.error)}` : '') +
-        (d.reason ? ` - ${String(d.reason)}` : '')
+        (d.reason ? ` - ${String(d.reason)}` : '') +
+        (d.retryAt ? `; next attempt at ${String(d.retryAt)}` : '')
       );
     case 'dead-letter':
       return `${String(d.stage)}: ${String(d.error)}`;
