@@ -33,17 +33,25 @@ interface Subject {
   another(): Promise<CrmAdapter>;
   /** Records the CRM holds for `call` (delivered with `key`). */
   records(call: EnrichedCall, key: string): Promise<number>;
-  /** HTTP adapters: the CRM answers the next request with this status. */
-  failNext?(status: number): void;
   /** How many requests (or lines) the CRM received in all. */
   received(): Promise<number>;
-  /** Other adapters: make the sink fail; the returned repair gives the adapter to retry with. */
-  breakSink?(): Promise<() => Promise<CrmAdapter>>;
+  /** Make the next delivery fail as an outage would (a 503, a broken sink); gives the adapter to retry with. */
+  breakOnce(): Promise<() => Promise<CrmAdapter>>;
+  /** What this adapter's "retry later" looks like, beyond not being permanent. */
+  expectRetryError(err: Error): void;
   close(): Promise<void>;
 }
 
+/** HTTP adapters have a CRM that can refuse a call. */
+interface HttpSubject extends Subject {
+  /** The CRM answers the next request with this status. */
+  failNext(status: number): void;
+}
+
 type Scope = { options: AdapterOptions };
-type Candidate = { name: string; make(scope: Scope): Promise<Subject> };
+type Candidate<S extends Subject = Subject> = { name: string; make(scope: Scope): Promise<S> };
+
+const builtInRetry = (err: Error) => expect(err).toBeInstanceOf(RetryableDeliveryError);
 
 const secret = `whsec_${randomBytes(32).toString('base64')}`;
 const hubspotToken = 'pat-na1-11111111-2222-3333-4444-555555555555';
@@ -57,19 +65,26 @@ function httpSubject(
   make: () => Promise<CrmAdapter>,
   adapter: CrmAdapter,
   records: (call: EnrichedCall, key: string) => number,
-): Subject {
-  return {
+): HttpSubject {
+  const subject: HttpSubject = {
     adapter,
     another: make,
     records: async (call, key) => records(call, key),
     failNext: (status) =>
       fake.failNext({ status, body: unauthorized(status) ?? { message: `fake ${status}` } }),
     received: async () => fake.requests.length,
+    breakOnce: async () => {
+      subject.failNext(503);
+      return async () => subject.adapter;
+    },
+    expectRetryError: builtInRetry,
     close: () => fake.close(),
   };
+  return subject;
 }
 
-const candidates: Candidate[] = [
+/** Adapters that write to a sink: nothing can refuse a call, so they have no permanent failures. */
+const sinks: Candidate[] = [
   {
     name: 'stdout',
     async make({ options }) {
@@ -94,10 +109,12 @@ const candidates: Candidate[] = [
         records: async (_call, key) => lines.filter((line) => JSON.parse(line).idempotencyKey === key).length,
         received: async () => lines.length,
         // A failed stream is destroyed: the retry comes from a fresh process with a fresh stdout.
-        breakSink: async () => {
+        breakOnce: async () => {
           broken = true;
           return make;
         },
+        // The stream's own error: every error an adapter throws is retried unless marked permanent.
+        expectRetryError: (err) => expect(err.message).toMatch(/EPIPE/),
         close: async () => undefined,
       };
     },
@@ -117,18 +134,22 @@ const candidates: Candidate[] = [
         },
         received: async () =>
           (await readFile(path, 'utf8').catch(() => '')).split('\n').filter(Boolean).length,
-        breakSink: async () => {
+        breakOnce: async () => {
           await rm(folder, { recursive: true, force: true });
           return async () => {
             await mkdir(folder, { recursive: true });
             return subject.adapter;
           };
         },
+        expectRetryError: builtInRetry,
         close: () => rm(folder, { recursive: true, force: true }),
       };
       return subject;
     },
   },
+];
+
+const httpCrms: Candidate<HttpSubject>[] = [
   {
     name: 'webhook',
     async make({ options }) {
@@ -202,15 +223,22 @@ const candidates: Candidate[] = [
       const env = { ACME_CRM_URL: receiver.url, ACME_CRM_API_KEY: apiKey };
       const make = () =>
         loadAdapter('./examples/crm-adapter/acme-crm.mjs', { ...options, env, cwd: resolve('.') });
-      return httpSubject(receiver, make, await make(), (_call, key) => (receiver.records.has(key) ? 1 : 0));
+      const subject = httpSubject(receiver, make, await make(), (_call, key) =>
+        receiver.records.has(key) ? 1 : 0,
+      );
+      // A user module cannot subclass our errors: its own error, not marked permanent.
+      return {
+        ...subject,
+        expectRetryError: (err) => expect(err).toMatchObject({ name: 'AcmeError', permanent: false }),
+      };
     },
   },
 ];
 
-describe.each(candidates)('adapter conformance › $name', (candidate) => {
-  let subject: Subject;
+/** Builds the candidate's subject before each test and tears it down after: the getter gives it. */
+function useSubject<S extends Subject>(candidate: Candidate<S>): () => S {
+  let subject: S | undefined;
   let scope: Awaited<ReturnType<typeof redisScope>>;
-
   beforeEach(async () => {
     scope = await redisScope();
     subject = await candidate.make({
@@ -218,9 +246,22 @@ describe.each(candidates)('adapter conformance › $name', (candidate) => {
     });
   });
   afterEach(async () => {
-    await subject.adapter.close?.();
-    await subject.close();
+    await subject?.adapter.close?.();
+    await subject?.close();
+    subject = undefined;
     await scope.cleanup();
+  });
+  return () => {
+    if (!subject) throw new Error('the subject is built in beforeEach');
+    return subject;
+  };
+}
+
+describe.each<Candidate>([...sinks, ...httpCrms])('adapter conformance › $name', (candidate) => {
+  const current = useSubject(candidate);
+  let subject: Subject;
+  beforeEach(() => {
+    subject = current();
   });
 
   it('has a name and a deliver function', () => {
@@ -259,22 +300,13 @@ describe.each(candidates)('adapter conformance › $name', (candidate) => {
   it('an unavailable CRM means retry later, and the retry leaves one record', async () => {
     const call = inboundCall();
     const ctx = deliveryContext();
-    const repair = subject.failNext ? (subject.failNext(503), undefined) : await subject.breakSink!();
+    const repair = await subject.breakOnce();
     const err = await rejection(subject.adapter.deliver(call, ctx));
     expect(isPermanent(err)).toBe(false);
-    if (subject.failNext && candidate.name !== 'examples/crm-adapter (user module)') {
-      expect(err).toBeInstanceOf(RetryableDeliveryError);
-    }
-    const retrying = repair ? await repair() : subject.adapter;
+    subject.expectRetryError(err);
+    const retrying = await repair();
     await retrying.deliver(call, { ...ctx, attempt: 2 });
     expect(await subject.records(call, ctx.idempotencyKey)).toBe(1);
-  });
-
-  it.each([400, 401])('a %i from the CRM means give up', async (status) => {
-    if (!subject.failNext) return; // stdout and file: nothing can refuse a call
-    subject.failNext(status);
-    const err = await rejection(subject.adapter.deliver(inboundCall(), deliveryContext()));
-    expect(isPermanent(err)).toBe(true);
   });
 
   it('an aborted delivery sends nothing and is retried', async () => {
@@ -289,5 +321,15 @@ describe.each(candidates)('adapter conformance › $name', (candidate) => {
 
   it('close() resolves when nothing was sent', async () => {
     await expect(Promise.resolve(subject.adapter.close?.())).resolves.toBeUndefined();
+  });
+});
+
+describe.each(httpCrms)('adapter conformance › $name › the CRM refuses', (candidate) => {
+  const subject = useSubject(candidate);
+
+  it.each([400, 401])('a %i from the CRM means give up', async (status) => {
+    subject().failNext(status);
+    const err = await rejection(subject().adapter.deliver(inboundCall(), deliveryContext()));
+    expect(isPermanent(err)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { hubspotStatus } from '../../src/adapters/hubspot/map.js';
 import { callOutcomes, outcomeLabels, outcomeOf, parseOutcomeMap } from '../../src/adapters/outcome.js';
 import { parseHubSpotSettings } from '../../src/adapters/hubspot/settings.js';
@@ -35,8 +35,8 @@ describe('outcome › RingCentral results', () => {
 describe('outcome › CRM_OUTCOME_MAP', () => {
   it('re-maps single results over the defaults', () => {
     const map = parseOutcomeMap('Hang Up=missed, Rejected = no-answer');
-    expect(typeof map).toBe('object');
-    if (typeof map === 'string') return;
+    // A string is the parse error: fail with it rather than skip the checks below.
+    assert(typeof map !== 'string', String(map));
     expect(outcomeOf('Hang Up', map)).toBe('missed');
     expect(outcomeOf('Rejected', map)).toBe('no-answer');
     expect(outcomeOf('Accepted', map)).toBe('connected');

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deliveredCalls, startStack, type Stack } from '../helpers/stack.js';
 import { eventually } from '../helpers/config.js';
+import { untilIdle } from '../helpers/queues.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -17,8 +18,10 @@ describe('pipeline › end to end', () => {
     const [record] = calls.records as Array<{ id: string; recording?: { contentUri: string } }>;
     expect(record?.id).toBe(call.recordId);
     expect(record?.recording?.contentUri).toContain('/recording/');
-    // Let any straggling lookup or delivery finish, then check nothing was sent twice.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Once no job is left to run, nothing was sent twice and nothing more will be.
+    const { queues } = stack.services[0]!.services;
+    await untilIdle([queues.enrich, queues.deliver]);
+    expect(await queues.deliver.getCompletedCount()).toBe(1);
     expect(stack.crm.records.size).toBe(1);
     expect(stack.crm.requests).toHaveLength(1);
   });
@@ -34,8 +37,11 @@ describe('pipeline › end to end', () => {
     expect((delivered.records[0] as { id: string }).id).toBe(call.recordId);
   });
 
+  // The windows' timing is table-tested in test/enrich/plan.test.ts; here only the wiring, with short windows.
+  const shortWindows = { ENRICH_ACTIVE_WINDOW_MS: '600', ENRICH_CALL_LOG_WINDOW_MS: '1200' };
+
   it('a call found nowhere is delivered with what the notifications said (source "event")', async () => {
-    stack = await startStack();
+    stack = await startStack({ env: shortWindows });
     const call = await stack.fake.calls.play({
       missingFromActiveCalls: true,
       missingFromCallLog: true,
@@ -43,15 +49,16 @@ describe('pipeline › end to end', () => {
     });
     const delivered = await eventually(
       async () => deliveredCalls(stack!.crm).get(call.telephonySessionId),
-      20_000,
+      10_000,
     );
     expect(delivered.source).toBe('event');
+    expect(stack.fake.requestLog.some((entry) => entry.path.endsWith('/call-log'))).toBe(true);
     expect(delivered.records).toEqual([]);
     expect((delivered as unknown as { parties: unknown[] }).parties.length).toBeGreaterThanOrEqual(2);
   });
 
   it('with ENRICH_NOT_FOUND=dead-letter, a call found nowhere becomes a dead letter with a clear reason', async () => {
-    stack = await startStack({ env: { ENRICH_NOT_FOUND: 'dead-letter' } });
+    stack = await startStack({ env: { ...shortWindows, ENRICH_NOT_FOUND: 'dead-letter' } });
     const call = await stack.fake.calls.play({
       missingFromActiveCalls: true,
       missingFromCallLog: true,
@@ -61,7 +68,7 @@ describe('pipeline › end to end', () => {
     const [failed] = await eventually(async () => {
       const jobs = await queue.getFailed();
       return jobs.length > 0 ? jobs : undefined;
-    }, 20_000);
+    }, 10_000);
     expect(failed?.data.telephonySessionId).toBe(call.telephonySessionId);
     expect(failed?.failedReason).toMatch(/found neither in Active Calls nor in the Call Log/);
     expect(stack.crm.requests).toHaveLength(0);
@@ -113,7 +120,9 @@ describe('pipeline › end to end', () => {
     for (const notification of [...call.notifications].reverse())
       expect((await post(notification)).status).toBe(200);
     await eventually(async () => deliveredCalls(stack!.crm).get(call.telephonySessionId));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    const { queues } = stack.services[0]!.services;
+    await untilIdle([queues.enrich, queues.deliver]);
+    expect(await queues.enrich.getCompletedCount()).toBe(1);
     expect(stack.crm.requests).toHaveLength(1);
   });
 });

@@ -34,6 +34,13 @@ const post = (body: unknown, headers: Record<string, string> = { 'verification-t
 
 const enrichJobs = async () => services.queues.enrich.getJobCounts('waiting', 'delayed', 'active');
 const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+/** Keys under the test's prefix apart from the ones BullMQ writes for each queue when it opens. */
+const recordedKeys = async () => {
+  const keys: string[] = [];
+  for await (const batch of services.redis.scanStream({ match: `{${prefix}}*`, count: 1000 }))
+    keys.push(...(batch as string[]));
+  return keys.filter((key) => !key.endsWith(':meta'));
+};
 
 describe('webhook › handshake', () => {
   it('echoes Validation-Token with 200 and a JSON content type, even with an empty body', async () => {
@@ -196,6 +203,9 @@ describe('webhook › notifications', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ignored' });
+    expect(total(await enrichJobs())).toBe(0);
+    // Not even the duplicate check's key: nothing but the queues' own bookkeeping is under the prefix.
+    expect(await recordedKeys()).toEqual([]);
   });
 });
 
