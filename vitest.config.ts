@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Stops the run at once, with one message, when no Redis answers at REDIS_URL.
+    globalSetup: ['test/global-setup.ts'],
     // Tests share one Redis; every test uses its own key prefix, but files still run
     // one at a time so timing-sensitive cases (rate limits, windows) are not starved of CPU.
     fileParallelism: false,

@@ -123,7 +123,7 @@ const envSchema = z.object({
 export type Env = z.input<typeof envSchema>;
 
 export function parseConfig(env: Record<string, string | undefined>) {
-  const result = envSchema.safeParse(env);
+  const result = envSchema.safeParse(withoutEmptyValues(env));
   if (!result.success) {
     const problems = result.error.issues.map(
       (issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`,
@@ -196,6 +196,14 @@ export function parseConfig(env: Record<string, string | undefined>) {
 }
 
 export type Config = ReturnType<typeof parseConfig>;
+
+/**
+ * `PORT=` (as a copied `.env.example` leaves many lines) means "not set": the default applies, instead of
+ * an empty string coerced to 0 (a random port) or failing a format check.
+ */
+function withoutEmptyValues(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value?.trim() !== ''));
+}
 
 /** Roles that run the workers need RingCentral credentials; the api alone needs the verification token. */
 export function assertRunnable(config: Config): void {

@@ -1,14 +1,15 @@
 import closeWithGrace from 'close-with-grace';
-import { ConfigError, assertRunnable, parseConfig } from './config.js';
+import { ConfigError, assertRunnable, parseConfig, type Config } from './config.js';
+import { readEnvironment } from './environment.js';
 import { createLogger } from './infra/logger.js';
 import { RedisUnavailableError } from './infra/redis.js';
 import { startService } from './runtime.js';
 
-/** `npm start`: the service in the foreground, configured by the environment. */
-export async function main(env: Record<string, string | undefined> = process.env): Promise<void> {
+/** `npm start`: the service in the foreground, configured by the environment (and `.env`, if present). */
+export async function main(env?: Record<string, string | undefined>): Promise<void> {
   let config;
   try {
-    config = parseConfig(env);
+    config = parseConfig(env ?? readEnvironment().values);
     assertRunnable(config);
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -17,7 +18,7 @@ export async function main(env: Record<string, string | undefined> = process.env
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, logStream(config));
   let service;
   try {
     service = await startService(config, logger);
@@ -36,6 +37,11 @@ export async function main(env: Record<string, string | undefined> = process.env
   });
   await running.app.listen({ port: config.port, host: config.host });
   logger.info({ role: config.role, adapters: config.crm.adapters }, 'rc-enrich is running');
+}
+
+/** With the `stdout` adapter, standard output carries the call records, so the logs go to standard error. */
+export function logStream(config: Config): NodeJS.WriteStream {
+  return config.crm.adapters.includes('stdout') ? process.stderr : process.stdout;
 }
 
 const isEntry = import.meta.url === `file://${process.argv[1]}`;

@@ -1,4 +1,5 @@
 import { ConfigError, parseConfig, type Config } from '../config.js';
+import { readEnvironment } from '../environment.js';
 import { createLogger, type Logger } from '../infra/logger.js';
 import { RedisUnavailableError } from '../infra/redis.js';
 import { createServices, type Services } from '../services.js';
@@ -9,8 +10,9 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
-export function loadCliConfig(env: Record<string, string | undefined> = process.env): Config {
-  return parseConfig(env);
+/** The CLI's settings: the environment, over `.env` in the working directory when there is one. */
+export function loadCliConfig(env?: Record<string, string | undefined>): Config {
+  return parseConfig(env ?? readEnvironment().values);
 }
 
 /** CLI logs go to stderr at warn level unless LOG_LEVEL says otherwise: stdout is for the answer. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
 import { registerServe } from './commands/serve.js';
@@ -9,11 +10,20 @@ import { registerQueues } from './commands/queues.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerCall } from './commands/call.js';
 
+/** The package's version; package.json sits two folders up from both src/cli and dist/cli. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
+}
+
 /** `rc-enrich <command>`: one module per command under ./commands, registered here. */
 export function buildProgram(): Command {
   const program = new Command()
     .name('rc-enrich')
     .description('RingCentral call events in, enriched call records out to your CRM')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerServe(program);

@@ -9,6 +9,7 @@ import { monitoringFeature } from '../../src/monitoring/feature.js';
 import { deliverJobId, enrichJobId } from '../../src/queues.js';
 import { startService, type RunningService } from '../../src/runtime.js';
 import { cleanupPrefix, eventually, redisUrl, testConfig } from '../helpers/config.js';
+import { emptyWorkingDir, entryArgs } from '../helpers/entry-process.js';
 import { newTelephonySessionId } from '../helpers/notifications.js';
 import { enrichedCall, startReceiver, webhookEnv, type Receiver } from './helpers.js';
 
@@ -23,14 +24,17 @@ let service: RunningService;
 let env: Record<string, string>;
 const tsid = newTelephonySessionId();
 const deadId = deliverJobId('webhook', tsid);
+// The CLI reads `.env` from its working directory: run it where there is none, whatever the checkout holds.
+const workingDir = emptyWorkingDir();
 
 /** The real CLI in a child process, as an operator runs it (`npx tsx src/cli/main.ts …`). Slow (~3 s). */
 function child(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      entryArgs('src/cli/main.ts', args),
       {
+        cwd: workingDir,
         env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, ...extraEnv },
         timeout: 20_000,
       },
@@ -49,6 +53,7 @@ function child(args: string[], extraEnv: Record<string, string> = {}): Promise<R
 async function cli(args: string[], extraEnv: Record<string, string> = {}): Promise<Run> {
   for (const [key, value] of Object.entries({ ...env, ...extraEnv })) vi.stubEnv(key, value);
   vi.stubEnv('LOG_LEVEL', undefined);
+  vi.spyOn(process, 'cwd').mockReturnValue(workingDir);
   const out: string[] = [];
   const err: string[] = [];
   vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => void out.push(`${parts.join(' ')}\n`));

@@ -5,6 +5,7 @@ import { subscribe } from '../../src/cli/commands/subscribe.js';
 import { defaultPermissions } from '../../src/fake-ringcentral/index.js';
 import { HandshakeFailedError, SubscriptionPermissionError } from '../../src/subscriptions/errors.js';
 import { redisUrl } from '../helpers/config.js';
+import { emptyWorkingDir, entryArgs } from '../helpers/entry-process.js';
 import { captureOutput, startHarness, type Harness } from './harness.js';
 
 const run = promisify(execFile);
@@ -43,8 +44,8 @@ describe('subscribe › service not reachable at PUBLIC_URL', () => {
       PUBLIC_URL: h.publicUrl,
     };
     // `npx tsx src/cli/main.ts`, without npx's own chatter on stderr.
-    const args = ['--import', 'tsx', 'src/cli/main.ts', 'subscribe'];
-    const result = await run(process.execPath, args, { env, timeout: 20_000 }).then(
+    const args = entryArgs('src/cli/main.ts', ['subscribe']);
+    const result = await run(process.execPath, args, { cwd: emptyWorkingDir(), env, timeout: 20_000 }).then(
       () => ({ code: 0, stdout: '', stderr: '' }),
       (err: { code: number; stdout: string; stderr: string }) => err,
     );

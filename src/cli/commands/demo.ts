@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { parseConfig } from '../../config.js';
 import { demoCalls, demoTimings } from '../../demo/scenario.js';
 import { startPlayground } from '../../demo/playground.js';
+import { simulatorEnvironment } from '../../demo/environment.js';
+import { readEnvironment } from '../../environment.js';
 import { createLogger } from '../../infra/logger.js';
 import { CliError, action } from '../context.js';
 
@@ -16,7 +18,7 @@ export function registerDemo(program: Command) {
     .option('--timeout <seconds>', 'give up waiting for deliveries after this long', '60')
     .action(
       action(async (options: { timeout: string }) => {
-        const env = { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+        const { env, notes } = simulatorEnvironment(readEnvironment());
         // Validate the caller's settings (REDIS_URL, CRM_ADAPTER...) before starting anything.
         parseConfig(env);
         const logger = createLogger(env.LOG_LEVEL, process.stderr);
@@ -29,6 +31,7 @@ export function registerDemo(program: Command) {
         try {
           const { fake, service, config } = playground;
           const say = (line: string) => process.stderr.write(`${line}\n`);
+          for (const note of notes) say(`note: ${note}`);
           say(`rc-enrich demo: RingCentral simulator at ${fake.url}, webhook at ${playground.webhookUrl}`);
           say(`adapters: ${config.crm.adapters.join(', ')}; playing ${demoCalls.length} calls...`);
           const calls = await Promise.all(demoCalls.map(({ call }) => fake.calls.play(call)));

@@ -6,6 +6,6 @@ export function registerServe(program: Command) {
     .command('serve')
     .description('run the service (api and workers, per ROLE) in the foreground; same as `npm start`')
     .action(async () => {
-      await main(process.env);
+      await main();
     });
 }

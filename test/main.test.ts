@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../src/infra/free-port.js';
+import { cleanupPrefix, eventually, redisUrl } from './helpers/config.js';
+import { emptyWorkingDir, startEntry } from './helpers/entry-process.js';
+
+/** `npm start` as an api process on a free port, with these settings on top. */
+async function startApi(env: Record<string, string>) {
+  const port = await freePort();
+  const queuePrefix = `test-main-${port}`;
+  const service = startEntry('src/main.ts', {
+    cwd: emptyWorkingDir(),
+    env: {
+      ROLE: 'api',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: queuePrefix,
+      WEBHOOK_VERIFICATION_TOKEN: 'test-verification-token',
+      ...env,
+    },
+  });
+  await eventually(
+    async () => (service.stderr() + service.stdout()).includes('rc-enrich is running'),
+    15_000,
+    100,
+  );
+  return {
+    service,
+    async stop() {
+      await service.stop();
+      await cleanupPrefix(queuePrefix);
+    },
+  };
+}
+
+describe('npm start › where logs go', () => {
+  it('with the stdout adapter: logs on stderr, stdout kept for the call records', async () => {
+    const { service, stop } = await startApi({ CRM_ADAPTER: 'stdout' });
+    await stop();
+    expect(service.stderr()).toContain('"msg":"rc-enrich is running"');
+    expect(service.stdout()).toBe('');
+  });
+
+  it('with any other adapter: logs on stdout, as usual for a service', async () => {
+    const { service, stop } = await startApi({ CRM_ADAPTER: 'file' });
+    await stop();
+    expect(service.stdout()).toContain('"msg":"rc-enrich is running"');
+  });
+});
