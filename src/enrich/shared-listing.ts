@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RingCentralCallRecord } from '../calls/types.js';
 import type { Keys } from '../infra/keys.js';
-import { tryLock, waitForUnlock } from '../ringcentral/redis-lock.js';
+import { runExclusive } from '../infra/redis-lock.js';
 import { createListingStore, type ListingKind, type ListingMeta } from './listing-store.js';
 import { matchRecords } from './match.js';
 
@@ -40,24 +40,25 @@ export function createSharedListing({
   const store = createListingStore(redis, keys, kind, Math.max(30, Math.ceil((3 * minIntervalMs) / 1000)));
   const lockKey = (accountId: string) => keys.listingLock(kind, accountId);
 
-  async function fetchFresh(accountId: string, notBefore: number): Promise<'fetched' | 'not-now'> {
-    const release = await tryLock(redis, lockKey(accountId), lockTtlMs);
-    if (!release) {
-      await waitForUnlock(redis, lockKey(accountId), lockTtlMs, 50);
-      return 'not-now';
-    }
-    try {
+  /** One caller fetches; the others wait for it and then read what it saved ('not-now' to them). */
+  function fetchFresh(accountId: string, notBefore: number): Promise<'fetched' | 'not-now'> {
+    const notNow = 'not-now' as const;
+    const options = {
+      ttlMs: lockTtlMs,
+      waitMs: lockTtlMs,
+      pollMs: 50,
+      reuse: async () => ({ value: notNow }),
+      onTimeout: () => notNow,
+    };
+    return runExclusive(redis, lockKey(accountId), options, async () => {
       // Another process may have fetched while we were getting here.
       const meta = await store.meta(accountId);
-      if (meta && (meta.startedAt >= notBefore || Date.now() < meta.startedAt + minIntervalMs))
-        return 'not-now';
+      if (meta && (meta.startedAt >= notBefore || Date.now() < meta.startedAt + minIntervalMs)) return notNow;
       const startedAt = Date.now();
       const records = await fetchAll(accountId);
       await store.save(accountId, startedAt, records);
       return 'fetched';
-    } finally {
-      await release();
-    }
+    });
   }
 
   async function inspect(

@@ -5,9 +5,9 @@ import type { Config } from '../config.js';
 import { ErrorCode, LoginError, RetryableError } from '../errors.js';
 import type { Keys } from '../infra/keys.js';
 import type { Metrics } from '../infra/metrics.js';
+import { runExclusive } from '../infra/redis-lock.js';
 import type { Budget } from './budget.js';
 import { classifyRingCentralError, statusOf } from './classify.js';
-import { tryLock, waitForUnlock } from './redis-lock.js';
 
 interface Deps {
   platform: ReturnType<SDK['platform']>;
@@ -34,23 +34,19 @@ export function createSharedLogin({ platform, redis, keys, config: rc, logger, m
   let inFlight: Promise<void> | null = null;
   const valid = () => platform.auth().accessTokenValid();
 
-  async function loginOnce(): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const release = await tryLock(redis, keys.loginLock(), 15_000);
-      if (release) {
-        try {
-          if (await valid()) return;
-          await login();
-          return;
-        } finally {
-          await release();
-        }
-      }
-      await waitForUnlock(redis, keys.loginLock(), 15_000);
-      if (await valid()) return;
-    }
-    throw new RetryableError('RingCentral login did not finish in 30 s', ErrorCode.Unavailable);
+  /** One process logs in; the others wait for it and use the token it stored. */
+  function loginOnce(): Promise<void> {
+    const options = {
+      ttlMs: 15_000,
+      waitMs: 30_000,
+      reuse: async () => ((await valid()) ? { value: undefined } : undefined),
+      onTimeout: () => {
+        throw new RetryableError('RingCentral login did not finish in 30 s', ErrorCode.Unavailable);
+      },
+    };
+    return runExclusive(redis, keys.loginLock(), options, async () => {
+      if (!(await valid())) await login();
+    });
   }
 
   async function login(): Promise<void> {

@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { ErrorCode, PermanentError, RetryableError } from '../errors.js';
+import { runExclusive } from '../infra/redis-lock.js';
 import type { RingCentralClient } from '../ringcentral/client.js';
-import { tryLock, waitForUnlock } from '../ringcentral/redis-lock.js';
 import { hasDesiredFilters } from './filters.js';
 import { createSubscriptionApi } from './subscription-api.js';
 import { classify, renewThresholdMs, type SubscriptionStore } from './state.js';
@@ -108,23 +108,19 @@ export function createSubscriptionManager({ client, config, redis, store, logger
     }
   }
 
-  async function withLock<T>(fn: () => Promise<T>): Promise<T> {
-    const deadline = Date.now() + lockTtlMs;
-    while (Date.now() < deadline) {
-      const release = await tryLock(redis, store.lockKey, lockTtlMs);
-      if (release) {
-        try {
-          return await fn();
-        } finally {
-          await release();
-        }
-      }
-      await waitForUnlock(redis, store.lockKey, Math.max(0, deadline - Date.now()), 100);
-    }
-    throw new RetryableError(
-      'Another rc-enrich process is changing the webhook subscription; try again in a minute',
-      ErrorCode.Unavailable,
-    );
+  function withLock<T>(fn: () => Promise<T>): Promise<T> {
+    const options = {
+      ttlMs: lockTtlMs,
+      waitMs: lockTtlMs,
+      pollMs: 100,
+      onTimeout: (): T => {
+        throw new RetryableError(
+          'Another rc-enrich process is changing the webhook subscription; try again in a minute',
+          ErrorCode.Unavailable,
+        );
+      },
+    };
+    return runExclusive(redis, store.lockKey, options, fn);
   }
 
   return { ...api, ensure, removeOurs };
