@@ -51,34 +51,3 @@ export class SubscriptionLimitError extends PermanentError {
     );
   }
 }
-
-/** The error body RingCentral sent, read from the SDK error a classified error carries as `cause`. */
-export interface RingCentralErrorBody {
-  errorCode?: string;
-  message?: string;
-  permissionName?: string;
-  errors?: Array<{ errorCode?: string; message?: string; permissionName?: string; parameterName?: string }>;
-}
-
-export async function ringCentralErrorBody(err: unknown): Promise<RingCentralErrorBody> {
-  const response = ((err as { cause?: { response?: Response } } | undefined)?.cause?.response ??
-    (err as { response?: Response } | undefined)?.response) as Response | undefined;
-  if (!response) return {};
-  try {
-    const text = await response.clone().text();
-    return text ? (JSON.parse(text) as RingCentralErrorBody) : {};
-  } catch {
-    return {};
-  }
-}
-
-/** Every error code in the body, top-level and per entry. */
-export function errorCodesOf(body: RingCentralErrorBody): string[] {
-  return [body.errorCode, ...(body.errors ?? []).map((entry) => entry.errorCode)].filter(
-    (code): code is string => typeof code === 'string',
-  );
-}
-
-export function permissionNameOf(body: RingCentralErrorBody): string | undefined {
-  return body.permissionName ?? body.errors?.find((entry) => entry.permissionName)?.permissionName;
-}

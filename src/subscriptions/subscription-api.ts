@@ -2,14 +2,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { ErrorCode, PermanentError } from '../errors.js';
 import type { RingCentralClient } from '../ringcentral/client.js';
-import {
-  HandshakeFailedError,
-  SubscriptionLimitError,
-  SubscriptionPermissionError,
-  errorCodesOf,
-  permissionNameOf,
-  ringCentralErrorBody,
-} from './errors.js';
+import { RingCentralRefusal } from '../ringcentral/classify.js';
+import { HandshakeFailedError, SubscriptionLimitError, SubscriptionPermissionError } from './errors.js';
 import {
   TELEPHONY_SESSIONS_FILTER,
   desiredFilters,
@@ -166,20 +160,18 @@ async function call<T>(send: () => Promise<T>, handshakeAddress?: string): Promi
   try {
     return await send();
   } catch (err) {
-    if (!(err instanceof PermanentError)) throw err;
-    const body = await ringCentralErrorBody(err);
-    const codes = errorCodesOf(body);
+    if (!(err instanceof RingCentralRefusal)) throw err;
+    const codes = err.errorCodes;
     const detail = err.message;
     // SUB-505 comes as a 403 too: check it before the permission errors.
     if (codes.includes('SUB-505')) throw new SubscriptionLimitError(detail, { cause: err });
     if (err.code === ErrorCode.PermissionDenied) {
-      throw new SubscriptionPermissionError(permissionNameOf(body) ?? 'SubscriptionWebhook', detail, {
+      throw new SubscriptionPermissionError(err.permission ?? 'SubscriptionWebhook', detail, {
         cause: err,
       });
     }
     const addressRefused =
-      codes.some((code) => handshakeCodes.has(code)) ||
-      (body.errors ?? []).some((entry) => entry.parameterName === 'deliveryMode.address');
+      codes.some((code) => handshakeCodes.has(code)) || err.parameters.includes('deliveryMode.address');
     if (handshakeAddress && err.code === ErrorCode.BadRequest && addressRefused) {
       throw new HandshakeFailedError(handshakeAddress, detail, { cause: err });
     }
