@@ -84,32 +84,45 @@ describe('shared login', () => {
       answer: '429 with Retry-After: 7',
       fault: { status: 429, headers: { 'retry-after': '7' } },
       expected: { type: RetryableError, code: ErrorCode.RateLimited, retryAfterMs: 7_000 },
+      next: 'held off by the Auth penalty',
     },
     {
       answer: '503',
       fault: { status: 503 },
       expected: { type: RetryableError, code: ErrorCode.Unavailable, retryAfterMs: undefined },
+      next: 'logs in',
     },
     {
       answer: '400 invalid_grant',
       fault: { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid JWT' } },
       expected: { type: LoginError, code: ErrorCode.Unauthorized, retryAfterMs: undefined },
+      next: 'logs in',
     },
-  ])('the login is answered $answer › $expected.code, and the lock is free again', async (row) => {
-    const { fake, config, keys } = await setup();
-    fake.faults.failNext({ path: '/restapi/oauth/token', ...row.fault });
-    const redis = new Redis(redisUrl);
-    connections.push(redis);
+  ])(
+    'the login is answered $answer › $expected.code, the lock is free, the next attempt $next',
+    async (row) => {
+      const { fake, config, keys, logins } = await setup();
+      fake.faults.failNext({ path: '/restapi/oauth/token', ...row.fault });
+      const redis = new Redis(redisUrl);
+      connections.push(redis);
 
-    const error = await failure(processFor(config).ensureLoggedIn());
+      const error = await failure(processFor(config).ensureLoggedIn());
 
-    expect(error).toBeInstanceOf(row.expected.type);
-    expect(error).toMatchObject({ code: row.expected.code });
-    expect((error as { retryAfterMs?: number }).retryAfterMs).toBe(row.expected.retryAfterMs);
-    if (error instanceof LoginError) expect(error.message).toContain('check RINGCENTRAL_CLIENT_ID');
-    expect(await redis.exists(keys.loginLock())).toBe(0);
-    await processFor(config).ensureLoggedIn();
-  });
+      expect(error).toBeInstanceOf(row.expected.type);
+      expect(error).toMatchObject({ code: row.expected.code });
+      expect((error as { retryAfterMs?: number }).retryAfterMs).toBe(row.expected.retryAfterMs);
+      if (error instanceof LoginError) expect(error.message).toContain('check RINGCENTRAL_CLIENT_ID');
+      expect(await redis.exists(keys.loginLock())).toBe(0);
+      const next = processFor(config).ensureLoggedIn();
+      if (row.next === 'logs in') {
+        await next;
+        expect(logins()).toBe(2);
+      } else {
+        expect(await failure(next)).toMatchObject({ code: ErrorCode.RateLimited });
+        expect(logins()).toBe(1);
+      }
+    },
+  );
 
   it('no JWT configured › a LoginError naming the settings, nothing sent', async () => {
     const { config, logins } = await setup({ RINGCENTRAL_JWT: '' });
