@@ -28,11 +28,15 @@ export interface DeliverJobData {
   call: EnrichedCall;
 }
 
-// BullMQ job ids may not contain ':' and may not be all digits.
-const safeId = (value: string) => value.replace(/:/g, '_');
-export const enrichJobId = (telephonySessionId: string) => `call-${safeId(telephonySessionId)}`;
+// BullMQ job ids may not contain ':' and may not be all digits. Percent-escaping (of '%' itself first)
+// keeps the mapping one-to-one, so two calls never share a job id (`a:1` and `a_1` stay apart); the
+// adapter part also escapes '-', the separator, so `deliver-<adapter>-<call>` splits only one way.
+const escapeId = (value: string, reserved: RegExp) =>
+  value.replace(reserved, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+const callPart = (telephonySessionId: string) => escapeId(telephonySessionId, /[%:]/g);
+export const enrichJobId = (telephonySessionId: string) => `call-${callPart(telephonySessionId)}`;
 export const deliverJobId = (adapter: string, telephonySessionId: string) =>
-  `deliver-${safeId(adapter)}-${safeId(telephonySessionId)}`;
+  `deliver-${escapeId(adapter, /[%:-]/g)}-${callPart(telephonySessionId)}`;
 
 const day = 24 * 3600;
 /** Everything that can grow has a bound: finished jobs are kept long enough to dedupe and to inspect. */
