@@ -57,8 +57,11 @@ const envSchema = z.object({
 
   WEBHOOK_VERIFICATION_TOKEN: optionalString,
   PUBLIC_URL: optionalString.pipe(url('PUBLIC_URL').optional()),
-  /** Largest webhook body accepted; RingCentral notifications are a few KiB. */
-  WEBHOOK_BODY_LIMIT: positive(256 * 1024),
+  /**
+   * Largest webhook body accepted. A telephony-session notification is 1–2 KiB with its usual one to
+   * three parties; 64 KiB holds one with dozens of parties at every field's length cap.
+   */
+  WEBHOOK_BODY_LIMIT: positive(64 * 1024),
 
   CRM_ADAPTER: adapterList,
   CRM_WEBHOOK_URL: optionalString.pipe(url('CRM_WEBHOOK_URL').optional()),

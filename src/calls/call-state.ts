@@ -7,52 +7,66 @@ const terminalCodes = new Set(['disconnected', 'gone']);
 export const isTerminalStatus = (code: string) => terminalCodes.has(code.toLowerCase());
 
 // One round trip per notification, atomic so concurrent api processes agree on when a call ended:
-// dedupe the notification, keep each party's newest state (by sequence: events arrive out of order),
-// append to the call's journey, and report whether this event is the one that ended the call.
+// keep each party's newest state (by sequence: events arrive out of order), append to the call's
+// journey, and report whether this event is the one that ended the call. Nothing here decodes JSON:
+// a party's order and liveness live in their own keys, so the cost is per party of this notification,
+// not per party of the call, and the stored JSON is exactly what JS wrote (cjson would turn [] into {}).
+// The dedupe key is the last write: if anything before it fails, a retry of the same uuid is not a
+// "duplicate" and the notification is not lost.
 const recordScript = `
 local function pending()
   if redis.call('HEXISTS', KEYS[3], 'endedAt') == 1 and redis.call('HEXISTS', KEYS[3], 'doneAt') == 0 then return 1 end
   return 0
 end
-if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then return {'duplicate', 0, pending()} end
-local now, ttl = ARGV[1], tonumber(ARGV[3])
-for _, party in ipairs(cjson.decode(ARGV[4])) do
-  local prev = redis.call('HGET', KEYS[2], party.id)
-  if (not prev) or tonumber(cjson.decode(prev).sequence) < tonumber(party.sequence) then
-    redis.call('HSET', KEYS[2], party.id, cjson.encode(party))
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'duplicate', 0, pending(), 0} end
+local now, ttl, maxParties = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[8])
+local dropped = 0
+for i = 9, #ARGV, 4 do
+  local id, sequence = ARGV[i], tonumber(ARGV[i + 1])
+  local prev = redis.call('HGET', KEYS[6], id)
+  if (not prev) and redis.call('HLEN', KEYS[6]) >= maxParties then
+    dropped = dropped + 1
+  elseif (not prev) or tonumber(prev) < sequence then
+    redis.call('HSET', KEYS[6], id, ARGV[i + 1])
+    redis.call('HSET', KEYS[2], id, ARGV[i + 3])
+    if ARGV[i + 2] == '1' then redis.call('SREM', KEYS[7], id) else redis.call('SADD', KEYS[7], id) end
   end
 end
 redis.call('HSETNX', KEYS[3], 'firstSeenAt', now)
-redis.call('HSETNX', KEYS[3], 'sessionId', ARGV[5])
-redis.call('HSETNX', KEYS[3], 'accountId', ARGV[6])
+redis.call('HSETNX', KEYS[3], 'sessionId', ARGV[4])
+redis.call('HSETNX', KEYS[3], 'accountId', ARGV[5])
 redis.call('HSET', KEYS[3], 'lastEventAt', now)
-local ended = true
-for _, value in ipairs(redis.call('HVALS', KEYS[2])) do
-  if not cjson.decode(value).terminal then ended = false end
-end
+local ended = redis.call('HLEN', KEYS[6]) > 0 and redis.call('SCARD', KEYS[7]) == 0
 local endedNow = 0
 if ended then
   if not redis.call('HGET', KEYS[3], 'endedAt') then
     redis.call('HSET', KEYS[3], 'endedAt', now, 'endReason', 'disconnected')
     endedNow = 1
   end
-  redis.call('ZREM', KEYS[4], ARGV[7])
+  redis.call('ZREM', KEYS[4], ARGV[6])
 else
   redis.call('HDEL', KEYS[3], 'endedAt', 'endReason')
-  redis.call('ZADD', KEYS[4], now, ARGV[7])
+  redis.call('ZADD', KEYS[4], now, ARGV[6])
 end
-redis.call('RPUSH', KEYS[5], ARGV[8])
+redis.call('RPUSH', KEYS[5], ARGV[7])
 redis.call('LTRIM', KEYS[5], -200, -1)
-for i = 2, 5 do redis.call('EXPIRE', KEYS[i], ttl) end
-return {'recorded', endedNow, pending()}
+for i = 2, 7 do if i ~= 4 then redis.call('EXPIRE', KEYS[i], ttl) end end
+redis.call('SET', KEYS[1], '1', 'EX', ARGV[2])
+return {'recorded', endedNow, pending(), dropped}
 `;
 
 // A call whose last event is older than the quiet period is declared ended, unless one arrived since.
+// It leaves the live set only when it ended (or its state expired): a call that had an event after the
+// sweep listed it keeps its place, with the score that event gave it, or it would never be swept again.
 const quietEndScript = `
 local last = tonumber(redis.call('HGET', KEYS[1], 'lastEventAt') or '0')
-redis.call('ZREM', KEYS[2], ARGV[3])
-if redis.call('HGET', KEYS[1], 'endedAt') or last == 0 or last > tonumber(ARGV[2]) then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'endedAt') == 1 or last == 0 then
+  redis.call('ZREM', KEYS[2], ARGV[3])
+  return 0
+end
+if last > tonumber(ARGV[2]) then return 0 end
 redis.call('HSET', KEYS[1], 'endedAt', ARGV[1], 'endReason', 'quiet')
+redis.call('ZREM', KEYS[2], ARGV[3])
 return 1
 `;
 
@@ -80,12 +94,18 @@ export interface CallMeta {
 export interface CallStateOptions {
   dedupeTtlSeconds?: number;
   stateTtlSeconds?: number;
+  /** Parties kept per call; later new parties are dropped (a bound on one call's Redis state). */
+  maxPartiesPerCall?: number;
 }
+
+/** Real calls have a handful of parties; a queue ringing many agents stays well below this. */
+export const defaultMaxPartiesPerCall = 200;
 
 /** Each call's parties and facts in Redis, with a TTL: the source of truth for "has this call ended?". */
 export function createCallState(redis: Redis, keys: Keys, options: CallStateOptions = {}) {
   const dedupeTtl = options.dedupeTtlSeconds ?? 24 * 3600;
   const stateTtl = options.stateTtlSeconds ?? 7 * 24 * 3600;
+  const maxParties = options.maxPartiesPerCall ?? defaultMaxPartiesPerCall;
 
   return {
     /**
@@ -96,28 +116,41 @@ export function createCallState(redis: Redis, keys: Keys, options: CallStateOpti
     async record(
       event: CallEvent,
       now = Date.now(),
-    ): Promise<{ duplicate: boolean; endedNow: boolean; awaitingLookup: boolean }> {
+    ): Promise<{ duplicate: boolean; endedNow: boolean; awaitingLookup: boolean; partiesDropped: number }> {
       const tsid = event.telephonySessionId;
-      const parties = event.parties.map((party) => ({ ...party, terminal: isTerminalStatus(party.status) }));
+      const partyArgs = event.parties.flatMap((party) => [
+        party.id,
+        String(party.sequence),
+        isTerminalStatus(party.status) ? '1' : '0',
+        JSON.stringify(party),
+      ]);
       const journey = JSON.stringify({ at: new Date(now).toISOString(), ...event.journeyEntry });
-      const [outcome, endedNow, awaiting] = (await redis.eval(
+      const [outcome, endedNow, awaiting, dropped] = (await redis.eval(
         recordScript,
-        5,
+        7,
         keys.seenNotification(event.uuid),
         keys.callParties(tsid),
         keys.callMeta(tsid),
         keys.liveCalls(),
         keys.callJourney(tsid),
+        keys.callPartyOrder(tsid),
+        keys.callLiveParties(tsid),
         now,
         dedupeTtl,
         stateTtl,
-        JSON.stringify(parties),
         event.sessionId,
         event.accountId,
         tsid,
         journey,
-      )) as [string, number, number];
-      return { duplicate: outcome === 'duplicate', endedNow: endedNow === 1, awaitingLookup: awaiting === 1 };
+        maxParties,
+        ...partyArgs,
+      )) as [string, number, number, number];
+      return {
+        duplicate: outcome === 'duplicate',
+        endedNow: endedNow === 1,
+        awaitingLookup: awaiting === 1,
+        partiesDropped: dropped,
+      };
     },
 
     async get(telephonySessionId: string): Promise<CallMeta | null> {
@@ -136,6 +169,7 @@ export function createCallState(redis: Redis, keys: Keys, options: CallStateOpti
         endReason: meta.endReason as CallMeta['endReason'],
         doneAt: meta.doneAt ? Number(meta.doneAt) : undefined,
         parties: parties
+          // Entries written before the order hash existed carry a `terminal` flag: not part of the snapshot.
           .map((value) => stripInternal(JSON.parse(value) as PartySnapshot & { terminal?: boolean }))
           .sort((a, b) => a.id.localeCompare(b.id)),
       };

@@ -17,11 +17,14 @@ interface Deps {
 
 export type IntakeOutcome = 'accepted' | 'duplicate';
 
+/** The journey's one-line party summary is capped too: 200 entries of it are kept per call. */
+const maxJourneyPartiesLength = 1_000;
+
 /**
  * What the webhook does with a valid telephony-session notification: record it in the call state and,
  * when the call has ended, schedule its lookup. Redis only: nothing here calls RingCentral or a CRM.
  */
-export function createCallIntake({ config, callState, queues }: Deps) {
+export function createCallIntake({ config, callState, queues, logger }: Deps) {
   async function scheduleLookup(telephonySessionId: string, accountId: string, delayMs: number) {
     // The job id is the call: a second end event, a redelivery or another api process adds nothing.
     await queues.enrich.add(
@@ -36,7 +39,7 @@ export function createCallIntake({ config, callState, queues }: Deps) {
     async accept(notification: Notification, body: TelephonySessionBody): Promise<IntakeOutcome> {
       const accountId = accountIdOf(notification, body);
       const parties = body.parties.map((party) => toSnapshot(party, body));
-      const { duplicate, awaitingLookup } = await callState.record({
+      const { duplicate, awaitingLookup, partiesDropped } = await callState.record({
         uuid: notification.uuid,
         telephonySessionId: body.telephonySessionId,
         sessionId: body.sessionId,
@@ -46,9 +49,18 @@ export function createCallIntake({ config, callState, queues }: Deps) {
           step: 'notification',
           uuid: notification.uuid,
           sequence: body.sequence,
-          parties: parties.map((party) => `${party.id}:${party.status}`).join(','),
+          parties: parties
+            .map((party) => `${party.id}:${party.status}`)
+            .join(',')
+            .slice(0, maxJourneyPartiesLength),
         },
       });
+      if (partiesDropped > 0) {
+        logger.warn(
+          { telephonySessionId: body.telephonySessionId, partiesDropped },
+          'call has more parties than rc-enrich keeps; the extra ones were dropped',
+        );
+      }
       if (awaitingLookup) {
         await scheduleLookup(body.telephonySessionId, accountId, config.enrich.visibilityDelayMs);
       }

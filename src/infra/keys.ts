@@ -15,6 +15,10 @@ export function createKeys(queuePrefix: string) {
     seenNotification: (uuid: string) => `${ns}:seen:${uuid}`,
     /** Per-call party states: hash partyId -> JSON. */
     callParties: (telephonySessionId: string) => `${ns}:call:${telephonySessionId}:parties`,
+    /** Per-call party order: hash partyId -> newest sequence stored (events arrive out of order). */
+    callPartyOrder: (telephonySessionId: string) => `${ns}:call:${telephonySessionId}:party-order`,
+    /** Per-call parties still live: the call has ended when this set is empty. */
+    callLiveParties: (telephonySessionId: string) => `${ns}:call:${telephonySessionId}:live-parties`,
     /** Per-call facts: hash (sessionId, accountId, firstSeenAt, lastEventAt, endedAt, ...). */
     callMeta: (telephonySessionId: string) => `${ns}:call:${telephonySessionId}:meta`,
     /** Per-call journey for `rc-enrich call <id>`: capped list of JSON entries. */

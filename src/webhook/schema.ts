@@ -1,42 +1,60 @@
 import { z } from 'zod';
 
 /**
- * What RingCentral POSTs. Only the fields rc-enrich relies on are required; everything else passes
- * through (`looseObject`), and status codes are open strings: real traffic carries values outside
- * the documented enums.
+ * What RingCentral POSTs. Only the fields rc-enrich relies on are required, and status codes are open
+ * strings: real traffic carries values outside the documented enums. What is stored per party is a
+ * fixed set of fields, each with a length cap (unknown party fields are dropped), so a sender cannot
+ * grow a call's Redis state beyond a known size.
  */
-const phone = z.looseObject({
-  phoneNumber: z.string().optional(),
-  name: z.string().optional(),
-  extensionId: z.string().optional(),
+
+/** Longest text kept for ids and codes, and for names and reasons (RingCentral's are far shorter). */
+export const maxIdLength = 128;
+export const maxTextLength = 256;
+
+// A lone UTF-16 surrogate (JSON `"\ud800"`) has no UTF-8 form: it could never be stored as sent.
+const loneSurrogate = /[\uD800-\uDFFF]/u;
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !loneSurrogate.test(value), 'must be valid Unicode text (a lone surrogate)');
+const id = text(maxIdLength);
+
+const phone = z.object({
+  phoneNumber: text(64).optional(),
+  name: text(maxTextLength).optional(),
+  extensionId: id.optional(),
 });
 
-export const partySchema = z.looseObject({
-  id: z.string().min(1),
-  accountId: z.string().optional(),
-  extensionId: z.string().optional(),
-  direction: z.string().optional(),
+export const partySchema = z.object({
+  id: id.min(1),
+  accountId: id.optional(),
+  extensionId: id.optional(),
+  direction: text(32).optional(),
   from: phone.optional(),
   to: phone.optional(),
-  status: z.looseObject({ code: z.string().min(1), reason: z.string().optional() }),
+  status: z.object({ code: text(64).min(1), reason: text(maxTextLength).optional() }),
   missedCall: z.boolean().optional(),
-  recordings: z.array(z.looseObject({ id: z.string(), active: z.boolean().optional() })).optional(),
+  recordings: z
+    .array(z.object({ id, active: z.boolean().optional() }))
+    .max(20)
+    .optional(),
 });
 
 export const telephonySessionBodySchema = z.looseObject({
-  sequence: z.number().int(),
-  sessionId: z.string(),
-  telephonySessionId: z.string().min(1).max(256),
-  eventTime: z.string().optional(),
+  sequence: z.number().int().nonnegative(),
+  sessionId: id,
+  telephonySessionId: text(256).min(1),
+  eventTime: text(64).optional(),
   parties: z.array(partySchema).min(1).max(100),
 });
 
 export const notificationSchema = z.looseObject({
-  uuid: z.string().min(1).max(256),
-  event: z.string().min(1).max(2048),
+  uuid: text(256).min(1),
+  event: text(2048).min(1),
   timestamp: z.string().optional(),
-  subscriptionId: z.string().optional(),
-  ownerId: z.string().optional(),
+  subscriptionId: id.optional(),
+  ownerId: id.optional(),
   body: z.record(z.string(), z.unknown()),
 });
 

@@ -38,7 +38,7 @@ describe('call state › when a call has ended', () => {
     await state.record(event(tsid, [party('p-3', 'Answered', 8)]));
     expect((await state.record(event(tsid, [party('p-3', 'Disconnected', 11)]))).endedNow).toBe(false);
     const last = await state.record(event(tsid, [party('p-1', 'Disconnected', 12)]));
-    expect(last).toEqual({ duplicate: false, endedNow: true, awaitingLookup: true });
+    expect(last).toEqual({ duplicate: false, endedNow: true, awaitingLookup: true, partiesDropped: 0 });
     expect((await state.get(tsid))?.endedAt).toBeTypeOf('number');
   });
 
@@ -104,5 +104,58 @@ describe('call state › quiet calls', () => {
     const tsid = newTelephonySessionId();
     await state.record(event(tsid, [party('p-1', 'Answered', 2)]), 10_000);
     expect(await state.endQuietCall(tsid, 5_000, 11_000)).toBe(false);
+  });
+});
+
+describe('call state › the quiet sweep against a live call', () => {
+  it('a call that had an event after the sweep listed it stays in the set the sweep checks', async () => {
+    const state = createCallState(redis, createKeys(prefix));
+    const tsid = newTelephonySessionId();
+    await state.record(event(tsid, [party('p-1', 'Answered', 2)]), 1_000);
+    expect(await state.quietCalls(5_000)).toEqual([tsid]);
+    // The sweep listed it; an event arrives before the sweep gets to end it.
+    await state.record(event(tsid, [party('p-1', 'Hold', 3)]), 7_000);
+    expect(await state.endQuietCall(tsid, 5_000, 7_500)).toBe(false);
+    // Its next quiet period still ends it: it was not dropped from the live set.
+    expect(await state.quietCalls(20_000)).toEqual([tsid]);
+    expect(await state.endQuietCall(tsid, 20_000, 21_000)).toBe(true);
+  });
+});
+
+describe('call state › bounded per call', () => {
+  it('keeps at most maxPartiesPerCall parties and says how many it dropped', async () => {
+    const state = createCallState(redis, createKeys(prefix), { maxPartiesPerCall: 5 });
+    const tsid = newTelephonySessionId();
+    const many = Array.from({ length: 8 }, (_, i) => party(`p-${i}`, 'Setup', 2));
+    const result = await state.record(event(tsid, many));
+    expect(result.partiesDropped).toBe(3);
+    expect((await state.get(tsid))?.parties.map((p) => p.id)).toEqual(['p-0', 'p-1', 'p-2', 'p-3', 'p-4']);
+    // Known parties still update, so the call can still end.
+    const ends = Array.from({ length: 5 }, (_, i) => party(`p-${i}`, 'Disconnected', 3));
+    expect((await state.record(event(tsid, ends))).endedNow).toBe(true);
+  });
+
+  it('stores a party exactly as given: empty arrays stay arrays', async () => {
+    const state = createCallState(redis, createKeys(prefix));
+    const tsid = newTelephonySessionId();
+    const withEmpty: PartySnapshot = { ...party('p-1', 'Answered', 2), recordings: [] };
+    await state.record(event(tsid, [withEmpty]));
+    const stored = await redis.hget(createKeys(prefix).callParties(tsid), 'p-1');
+    expect(stored).toBe(JSON.stringify(withEmpty));
+    expect((await state.get(tsid))?.parties[0]?.recordings).toEqual([]);
+  });
+
+  it('the dedupe key is written last: a notification whose recording failed is not a duplicate on retry', async () => {
+    const keys = createKeys(prefix);
+    const state = createCallState(redis, keys);
+    const tsid = newTelephonySessionId();
+    // Make the script fail after the party writes: the journey key holds the wrong type.
+    await redis.set(keys.callJourney(tsid), 'not a list');
+    const once = event(tsid, [party('p-1', 'Disconnected', 3)], `retry-${tsid}`);
+    await expect(state.record(once)).rejects.toThrow(/WRONGTYPE/);
+    await redis.del(keys.callJourney(tsid));
+    const retry = await state.record(once);
+    expect(retry.duplicate).toBe(false);
+    expect(retry.awaitingLookup).toBe(true);
   });
 });
