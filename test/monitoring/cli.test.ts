@@ -205,3 +205,28 @@ describe('cli › dlq and call', () => {
     expect(run.stderr).toContain('REDIS_URL must start with redis:// or rediss://');
   });
 });
+
+describe('cli › untrusted text', () => {
+  it('call prints escape sequences from notifications and CRM errors as \\u escapes, never raw', async () => {
+    const hostile = newTelephonySessionId();
+    await service.services.journey.add(hostile, {
+      step: 'delivery',
+      adapter: 'webhook',
+      attempt: 1,
+      outcome: 'retry',
+      error: 'crm said \u001b]0;pwned\u0007\u001b[2J\u009b31m\nStatus: delivered to webhook\u202e',
+    });
+    for (const args of [
+      ['call', hostile],
+      ['call', hostile, '--json'],
+    ]) {
+      const run = await cli(args);
+      expect(run.code).toBe(0);
+      expect(run.stdout).not.toMatch(/[\u001b\u0007\u009b\u202e]/);
+      expect(run.stdout).toContain('\\u001b');
+    }
+    const text = await cli(['call', hostile]);
+    // The newline inside the CRM's error cannot forge a line of its own.
+    expect(text.stdout.split('\n').filter((line) => line.startsWith('Status: delivered'))).toEqual([]);
+  });
+});

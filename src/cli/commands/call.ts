@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { formatCallStory } from '../../monitoring/call-story-format.js';
 import { loadCallStory } from '../../monitoring/call-story.js';
 import { redactSecrets } from '../../monitoring/redact.js';
+import { safeJson, terminalSafe } from '../terminal-safe.js';
 import { CliError, action, loadCliConfig, withServices } from '../context.js';
 
 /** `call <telephonySessionId>`: what happened to one call, for "my call never showed up". */
@@ -22,7 +23,7 @@ export function registerCall(program: Command) {
             `Nothing known about call ${telephonySessionId} under QUEUE_PREFIX=${config.queuePrefix}: ` +
               'never notified, or its history expired (kept 7 days)',
           );
-        console.log(options.json ? JSON.stringify(redactSecrets(story), null, 2) : formatCallStory(story));
+        console.log(options.json ? safeJson(redactSecrets(story)) : formatCallStory(terminalSafe(story)));
       }),
     );
 }

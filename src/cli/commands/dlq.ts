@@ -7,6 +7,7 @@ import {
   type DeadLetterQueue,
 } from '../../monitoring/dlq.js';
 import type { Services } from '../../services.js';
+import { escapeControl, safeJson, terminalSafe } from '../terminal-safe.js';
 import { CliError, action, loadCliConfig, withServices } from '../context.js';
 
 const deadLetters = (services: Services) =>
@@ -47,7 +48,7 @@ export function registerDlq(program: Command) {
         const list = await withServices(loadCliConfig(), (services) =>
           deadLetters(services).list({ queue, limit }),
         );
-        console.log(options.json ? JSON.stringify(list, null, 2) : formatDeadLetters(list));
+        console.log(options.json ? safeJson(list) : formatDeadLetters(terminalSafe(list)));
       }),
     );
 
@@ -73,12 +74,12 @@ export function registerDlq(program: Command) {
             throw err;
           }
         });
-        if (options.json) console.log(JSON.stringify(result, null, 2));
+        if (options.json) console.log(safeJson(result));
         else {
           for (const job of result.replayed)
-            console.log(`replayed ${job.queue} ${job.id} (call ${job.telephonySessionId})`);
+            console.log(escapeControl(`replayed ${job.queue} ${job.id} (call ${job.telephonySessionId})`));
           for (const job of result.failed)
-            console.error(`could not replay ${job.queue} ${job.id}: ${job.reason}`);
+            console.error(escapeControl(`could not replay ${job.queue} ${job.id}: ${job.reason}`));
           console.log(
             result.replayed.length === 0 && result.failed.length === 0
               ? 'No dead letters to replay.'
