@@ -49,7 +49,11 @@ export const subscriptionFeature: FeatureFactory = (services) => {
     readiness: async () => ({
       subscription: describe((await reader.read()).snapshot, config.webhook.publicUrl),
     }),
-    onRenewalReminder: createReminderHandler({ queues: services.queues, logger }),
+    onRenewalReminder: createReminderHandler({
+      queues: services.queues,
+      logger,
+      ourSubscriptionId: async () => (await reader.read()).snapshot?.id,
+    }),
     refreshMetrics: async () => metrics?.show((await reader.read()).snapshot),
   };
 };

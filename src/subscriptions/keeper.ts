@@ -189,23 +189,40 @@ export function createSubscriptionKeeper({ config, manager, store, logger, onRep
 
 export type SubscriptionKeeper = ReturnType<typeof createSubscriptionKeeper>;
 
+/** After a reminder queued a renewal, further reminders within this time queue nothing. */
+export const reminderCooldownMs = 60 * 60 * 1000;
+
 /**
  * RingCentral's renewal reminder, on the request path: no RingCentral call here, just an immediate
- * check-and-renew job on the maintenance queue (deduplicated: reminders repeat until renewed).
+ * check-and-renew job on the maintenance queue. Anyone holding the verification token can post
+ * reminders, so a reminder for another subscription than ours is ignored, and the job is throttled:
+ * one per `reminderCooldownMs` however many arrive (BullMQ keeps the deduplication id that long, even
+ * after the job completed). RingCentral repeats a real reminder daily until the renewal, so none is lost.
  */
-export function createReminderHandler({ queues, logger }: { queues: Queues; logger: Logger }) {
+export function createReminderHandler({
+  queues,
+  logger,
+  ourSubscriptionId,
+}: {
+  queues: Queues;
+  logger: Logger;
+  /** The subscription the keeper last saw (undefined before the first check: then any is taken). */
+  ourSubscriptionId: () => Promise<string | undefined>;
+}) {
   return async (notification: Notification): Promise<void> => {
+    const ours = await ourSubscriptionId();
+    if (ours !== undefined && notification.subscriptionId !== ours) {
+      logger.warn('subscription renewal reminder for another subscription: ignored');
+      return;
+    }
     const data: CheckJobData = {
       renew: true,
       trigger: 'reminder',
       subscriptionId: notification.subscriptionId,
     };
-    await queues.maintenance.add(CHECK_JOB, data as Record<string, unknown>, {
-      deduplication: { id: 'subscription-reminder' },
+    const job = await queues.maintenance.add(CHECK_JOB, data as Record<string, unknown>, {
+      deduplication: { id: 'subscription-reminder', ttl: reminderCooldownMs },
     });
-    logger.info(
-      { subscriptionId: notification.subscriptionId },
-      'subscription renewal reminder: renewal queued',
-    );
+    logger.info({ jobId: job.id }, 'subscription renewal reminder: renewal queued (at most one an hour)');
   };
 }

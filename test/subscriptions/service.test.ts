@@ -37,6 +37,43 @@ describe('service › renewal reminder', () => {
   });
 });
 
+describe('service › forged renewal reminders', () => {
+  it('a flood of 100 reminders costs at most one renewal; a reminder for another subscription none', async () => {
+    h = await startHarness({ role: 'all' });
+    const harness = h;
+    const id = (await subscribe(harness.config, {}, quiet())).subscription!.id;
+    const post = (subscriptionId: string, index: number) =>
+      fetch(`${harness.publicUrl}/webhooks/ringcentral`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'verification-token': 'test-verification-token' },
+        body: JSON.stringify({
+          uuid: `reminder-${subscriptionId}-${index}`,
+          event: '/restapi/v1.0/subscription/~?threshold=2592000&interval=86400',
+          subscriptionId,
+          body: { expiresIn: 100 },
+        }),
+      });
+    const foreign = await post('0b1f9d6e-not-ours', 0);
+    expect(foreign.status).toBe(200);
+    for (let index = 0; index < 100; index++) expect((await post(id, index)).status).toBe(200);
+    await eventually(async () => renewRequests(harness).length === 1);
+    // The first renewal finished: later reminders are still throttled.
+    await eventually(
+      async () => (await harness.running!.services.queues.maintenance.getCompletedCount()) >= 1,
+    );
+    for (let index = 100; index < 110; index++) await post(id, index);
+    const jobs = await harness.running!.services.queues.maintenance.getJobs([
+      'waiting',
+      'active',
+      'delayed',
+      'completed',
+      'failed',
+    ]);
+    expect(jobs.filter((job) => (job.data as { trigger?: string }).trigger === 'reminder')).toHaveLength(1);
+    expect(renewRequests(harness)).toHaveLength(1);
+  });
+});
+
 describe('service › scheduled check (BullMQ job scheduler)', () => {
   it('re-creates a blacklisted subscription on its own and reports it in /health/ready and /metrics', async () => {
     h = await startHarness({ role: 'all', env: { SUBSCRIPTION_CHECK_INTERVAL_MS: '300' } });
