@@ -8,6 +8,7 @@ import { STATUS_CODES } from 'node:http';
 import { serializerCompiler, validatorCompiler } from '@fastify/type-provider-zod';
 import type { Logger } from 'pino';
 import { healthRoutes } from './http/health.js';
+import { createLogThrottle } from './infra/log-safety.js';
 import type { Services } from './services.js';
 import { webhookRoutes } from './webhook/route.js';
 import type { Notification } from './webhook/schema.js';
@@ -49,13 +50,17 @@ export async function buildApp({
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // A Redis outage fails every request the same way: one line per kind of failure per 30 s is enough.
+  const throttle = createLogThrottle();
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
     if (request.url.startsWith('/webhooks/')) {
       services.metrics?.webhookRequests.inc({ outcome: status >= 500 ? 'error' : 'invalid' });
     }
     if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
+      throttle(`${status}:${error.code ?? error.name}`, (suppressed) =>
+        request.log.error({ err: error, similarSinceLastLine: suppressed }, 'request failed'),
+      );
       // Redis down or similar: say so plainly; the sender may retry.
       return reply.code(503).send({
         statusCode: 503,

@@ -9,6 +9,7 @@ import { createDeliveryScheduler } from './deliver/schedule.js';
 import { activeCallsFetcher, callLogFetcher, createCallLogPending } from './enrich/fetchers.js';
 import { createSharedListing } from './enrich/shared-listing.js';
 import { createKeys } from './infra/keys.js';
+import { createLogThrottle } from './infra/log-safety.js';
 import type { Metrics } from './infra/metrics.js';
 import { createRedis, waitForRedis } from './infra/redis.js';
 import { createQueues } from './queues.js';
@@ -34,8 +35,13 @@ export async function createServices(config: Config, logger: Logger, metrics?: M
 
   const keys = createKeys(config.queuePrefix);
   const queues = createQueues(redis, config.queuePrefix);
+  const throttle = createLogThrottle();
   for (const queue of [queues.enrich, queues.deliver, queues.maintenance]) {
-    queue.on('error', (err) => logger.error({ err: err.message, queue: queue.name }, 'queue error'));
+    queue.on('error', (err) =>
+      throttle(`queue:${queue.name}`, (suppressed) =>
+        logger.error({ err, queue: queue.name, similarSinceLastLine: suppressed }, 'queue error'),
+      ),
+    );
   }
   const callState = createCallState(redis, keys);
   const journey = createJourney(workerRedis, keys);

@@ -9,6 +9,7 @@ import { bullPrefix } from './infra/keys.js';
 import { settlesWithin } from './infra/timeout.js';
 import { QueueName } from './queues.js';
 import type { Services } from './services.js';
+import { createLogThrottle } from './infra/log-safety.js';
 
 export type MaintenanceHandler = (job: Job) => Promise<unknown>;
 
@@ -102,8 +103,14 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
   }
 
   const workers = [enrich, deliver, maintenance];
+  // Workers retry their Redis commands in a loop during an outage: one line per worker per 30 s.
+  const throttle = createLogThrottle();
   for (const worker of workers) {
-    worker.on('error', (err) => logger.error({ err: err.message, queue: worker.name }, 'worker error'));
+    worker.on('error', (err) =>
+      throttle(`worker:${worker.name}`, (suppressed) =>
+        logger.error({ err, queue: worker.name, similarSinceLastLine: suppressed }, 'worker error'),
+      ),
+    );
     worker.on('failed', (job, err) =>
       logger.warn({ queue: worker.name, jobId: job?.id, err: err.message }, 'job failed'),
     );

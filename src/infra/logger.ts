@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { serializeError } from './log-safety.js';
 
 /**
  * Paths never written to logs: RingCentral's verification token, bearer tokens, CRM secrets.
@@ -39,7 +40,12 @@ export const redactPaths = [
 ];
 
 export function loggerOptions(level: string): LoggerOptions {
-  return { level, redact: { paths: redactPaths, censor: '[redacted]' } };
+  return {
+    level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    // Errors lose the payloads libraries attach to them (ioredis: the command and its arguments).
+    serializers: { err: serializeError },
+  };
 }
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
