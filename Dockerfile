@@ -16,10 +16,13 @@ ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0
 WORKDIR /app
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --from=build --chown=node:node /app/bin ./bin
-COPY --chown=node:node package.json ./
+# The app's files belong to root and are read-only to the runtime user: a compromised process cannot
+# rewrite the code it runs. The service writes nothing under /app (state is in Redis; the file adapter
+# writes where CRM_FILE_PATH points, e.g. a mounted volume).
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/bin ./bin
+COPY package.json ./
 USER node
 EXPOSE 3000
 # Liveness without curl (not in the slim image): Node's own fetch against /health/live.

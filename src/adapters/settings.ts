@@ -43,6 +43,28 @@ export const httpUrl = (name: string) =>
     }, `${name} must be an http(s) URL`)
     .transform((value) => value.replace(/\/+$/, ''));
 
+/** 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** An URL that credentials may be sent to: https, or plain http only on loopback (tests, a local proxy). */
+export function isSecureUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  } catch {
+    return false;
+  }
+}
+
+export const secureUrl = (name: string) =>
+  z
+    .string()
+    .refine(isSecureUrl, `${name} must be an https URL (plain http only to a loopback address)`)
+    .transform((value) => value.replace(/\/+$/, ''));
+
 /** Shared by every HTTP adapter: one request may take this long (the whole delivery has DELIVERY_TIMEOUT_MS). */
 export const requestTimeoutSetting = {
   CRM_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),

@@ -1,8 +1,8 @@
-import { SDK } from '@ringcentral/sdk';
+import { SDK, type SendOptions } from '@ringcentral/sdk';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { ErrorCode, RetryableError } from '../errors.js';
+import { ErrorCode, PermanentError, RetryableError } from '../errors.js';
 import type { Keys } from '../infra/keys.js';
 import type { Metrics } from '../infra/metrics.js';
 import { withTimeout } from '../infra/timeout.js';
@@ -22,6 +22,9 @@ export interface RingCentralRequest {
   /** How urgent the request is within its group's budget; 'lookup' when unsaid. */
   priority?: RequestPriority;
 }
+
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+const maxRedirects = 3;
 
 export interface RingCentralResponse<T> {
   status: number;
@@ -89,7 +92,7 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
     const context = `RingCentral ${req.method ?? 'GET'} ${req.path}`;
     try {
       const response = await withTimeout(
-        platform.send({ method: req.method ?? 'GET', url, query: req.query, body: req.body }),
+        sendFollowingTrustedRedirects(req, url),
         rc.requestTimeoutMs,
         () => new RetryableError(`${context}: no answer in ${rc.requestTimeoutMs} ms`, ErrorCode.Network),
       );
@@ -117,6 +120,39 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
         await budget.penalize(classified.retryAfterMs);
       }
       throw classified;
+    }
+  }
+
+  /**
+   * fetch would follow a redirect on its own, to any host, and the trusted-host check would never see
+   * it. Redirects are followed here instead, each target checked like the first URL (a few hops at most).
+   */
+  async function sendFollowingTrustedRedirects(
+    req: RingCentralRequest,
+    url: string,
+    hops = 0,
+  ): Promise<Response> {
+    const options: SendOptions & Pick<RequestInit, 'redirect'> = {
+      method: req.method ?? 'GET',
+      url,
+      query: hops === 0 ? req.query : undefined,
+      body: req.body,
+      redirect: 'manual',
+    };
+    try {
+      return await platform.send(options);
+    } catch (err) {
+      const response = (err as { response?: Response }).response;
+      if (!response || !redirectStatuses.has(response.status)) throw err;
+      const location = response.headers.get('location');
+      if (!location || hops >= maxRedirects) {
+        throw new PermanentError(
+          `RingCentral ${req.path}: a redirect ${location ? 'chain too long' : 'without a Location'}; not followed`,
+          ErrorCode.UntrustedHost,
+        );
+      }
+      const base = url.startsWith('/') ? `${rc.serverUrl}${url}` : url;
+      return sendFollowingTrustedRedirects(req, trusted.assert(new URL(location, base).toString()), hops + 1);
     }
   }
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,6 +39,13 @@ describe('file adapter', () => {
       timestamp: a.endedAt,
       data: expect.objectContaining({ telephonySessionId: a.telephonySessionId, records: a.records }),
     });
+    await adapter.close?.();
+  });
+
+  it('creates the file readable and writable by the service user only (0600): it holds call data', async () => {
+    const adapter = await createFileAdapter({ env: { CRM_FILE_PATH: path }, logger: silentLogger });
+    await adapter.deliver(inboundCall(), deliveryContext());
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
     await adapter.close?.();
   });
 

@@ -335,6 +335,24 @@ describe('salesforce adapter', () => {
       );
     });
 
+    it('a plain-http login or instance URL off loopback › refused (https only; loopback http for tests)', () => {
+      for (const [key, value] of [
+        ['SALESFORCE_LOGIN_URL', 'http://login.salesforce.com'],
+        ['SALESFORCE_INSTANCE_URL', 'http://example.my.salesforce.com'],
+      ] as const) {
+        expect(
+          make({
+            SALESFORCE_ACCESS_TOKEN: staticToken,
+            SALESFORCE_INSTANCE_URL: 'https://x.my.salesforce.com',
+            [key]: value,
+          }),
+        ).toThrow(new RegExp(`${key} must be an https URL`));
+      }
+      expect(
+        make({ SALESFORCE_ACCESS_TOKEN: staticToken, SALESFORCE_INSTANCE_URL: 'http://127.0.0.1:8443' }),
+      ).not.toThrow();
+    });
+
     it('a token without an instance URL › names SALESFORCE_INSTANCE_URL', () => {
       expect(make({ SALESFORCE_ACCESS_TOKEN: staticToken })).toThrow(
         /SALESFORCE_INSTANCE_URL is required with SALESFORCE_ACCESS_TOKEN/,

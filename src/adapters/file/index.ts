@@ -28,7 +28,9 @@ export async function createFileAdapter(options: AdapterOptions): Promise<CrmAda
 
 async function append(settings: FileSettings, line: string): Promise<void> {
   try {
-    const handle = await open(settings.path, 'a');
+    // 0600: the lines are call data (numbers, names); only the service's user reads them. The mode
+    // applies when the file is created; an existing file keeps the mode the operator gave it.
+    const handle = await open(settings.path, 'a', 0o600);
     try {
       await handle.writeFile(line);
       if (settings.fsync) await handle.datasync();

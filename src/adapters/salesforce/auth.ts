@@ -2,6 +2,7 @@ import { createSign, type KeyObject } from 'node:crypto';
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../errors.js';
 import { isRetryableStatus, quote, retryAfterOf, send, type HttpTransport } from '../http.js';
 import type { SalesforceAuthSettings } from './settings.js';
+import { isSecureUrl } from '../settings.js';
 
 /**
  * Salesforce sessions: a given access token, or the OAuth 2.0 JWT bearer flow (a JWT signed RS256 with
@@ -90,6 +91,11 @@ async function jwtLogin(
     if (!instanceUrl)
       throw new PermanentDeliveryError(
         'salesforce: the login returned no instance_url; set SALESFORCE_INSTANCE_URL',
+      );
+    // The token goes wherever instance_url says: only over https (or to loopback, as the login URL).
+    if (!isSecureUrl(instanceUrl))
+      throw new PermanentDeliveryError(
+        'salesforce: the login returned an instance_url that is not https; set SALESFORCE_INSTANCE_URL',
       );
     return { accessToken: data.access_token, instanceUrl };
   }

@@ -1,13 +1,13 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { outcomeMapSetting, type OutcomeMap } from '../outcome.js';
-import { httpUrl, parseAdapterSettings, requestTimeoutSetting, secret, type Secret } from '../settings.js';
+import { parseAdapterSettings, requestTimeoutSetting, secret, secureUrl, type Secret } from '../settings.js';
 
 const JWT_KEYS = ['SALESFORCE_CLIENT_ID', 'SALESFORCE_USERNAME', 'SALESFORCE_PRIVATE_KEY'] as const;
 
 const schema = z
   .object({
-    SALESFORCE_INSTANCE_URL: httpUrl('SALESFORCE_INSTANCE_URL').optional(),
+    SALESFORCE_INSTANCE_URL: secureUrl('SALESFORCE_INSTANCE_URL').optional(),
     SALESFORCE_ACCESS_TOKEN: secret().optional(),
     SALESFORCE_CLIENT_ID: z.string().optional(),
     SALESFORCE_USERNAME: z.string().optional(),
@@ -26,7 +26,8 @@ const schema = z
         }
       })
       .optional(),
-    SALESFORCE_LOGIN_URL: httpUrl('SALESFORCE_LOGIN_URL').default('https://login.salesforce.com'),
+    // The login receives a signed assertion and returns a token: never over plain http on a network.
+    SALESFORCE_LOGIN_URL: secureUrl('SALESFORCE_LOGIN_URL').default('https://login.salesforce.com'),
     SALESFORCE_API_VERSION: z
       .string()
       .regex(/^v\d+\.\d$/, 'SALESFORCE_API_VERSION must look like v60.0')
