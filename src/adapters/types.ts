@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EnrichedCall } from '../calls/types.js';
+import type { OwnerMap } from './owners/map-file.js';
 
 /**
  * The CRM adapter contract: all rc-enrich asks of a CRM integration.
@@ -58,6 +59,31 @@ export interface AdapterOptions {
    * `${keyPrefix}:adapter:<name>:…` (= `keys.adapter(name)`), each with a TTL.
    */
   keyPrefix?: string;
+  /** RingCentral's extension and account facts, for owner mapping and the time zone (absent: no lookups). */
+  directory?: ExtensionDirectory;
+  /** CRM_OWNER_MAP, read and checked at start. */
+  ownerMap?: OwnerMap;
+  /** CRM_TIME_ZONE (an IANA name) when set; otherwise the account's time zone, else UTC. */
+  timeZone?: string;
+}
+
+/** An extension as RingCentral's extension info describes it (only what owner mapping reads). */
+export interface ExtensionInfo {
+  id: string;
+  /** RingCentral's extension type: `User`, `IvrMenu`, `Department` (a call queue), … */
+  type?: string;
+  name?: string;
+  extensionNumber?: string;
+  /** The contact email, lower case: how a RingCentral user is matched to a CRM user. */
+  email?: string;
+}
+
+/** RingCentral facts adapters may ask for; cached, and outside the Heavy budget the call lookups use. */
+export interface ExtensionDirectory {
+  /** Undefined when RingCentral does not know the extension; throws when RingCentral cannot be asked. */
+  extension(extensionId: string): Promise<ExtensionInfo | undefined>;
+  /** The account's time zone name as RingCentral holds it (IANA, e.g. `America/Los_Angeles`), if any. */
+  accountTimeZone(): Promise<string | undefined>;
 }
 
 export type AdapterFactory = (options: AdapterOptions) => CrmAdapter | Promise<CrmAdapter>;

@@ -47,6 +47,8 @@ export function resolveOptions(options: FakeRingCentralOptions = {}) {
     logger: options.logger ?? (pino({ level: 'silent' }) as Logger),
     mainNumber: options.mainNumber ?? '+18003151571',
     mediaHostname: options.mediaHostname,
+    extensions: options.extensions,
+    timeZone: options.timeZone,
   };
 }
 

@@ -49,6 +49,22 @@ export interface FakeRingCentralOptions {
    * "media host" requests apart from API ones. Default: the host the server listens on.
    */
   mediaHostname?: string;
+  /**
+   * The account's extensions as extension info returns them (type, name, number, contact email). When
+   * given, other extension ids are 404 CMN-102, as RingCentral answers; when not, any id is a bare User.
+   */
+  extensions?: FakeExtension[];
+  /** The account's time zone (`regionalSettings.timezone.name` of account info), e.g. 'US/Pacific'. */
+  timeZone?: string;
+}
+
+export interface FakeExtension {
+  id: string;
+  /** RingCentral's extension type: User (default), IvrMenu, Department (call queue), … */
+  type?: string;
+  name?: string;
+  extensionNumber?: string;
+  email?: string;
 }
 
 export interface RequestLogEntry {

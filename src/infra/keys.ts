@@ -45,6 +45,8 @@ export function createKeys(queuePrefix: string) {
     loginLock: () => `${ns}:lock:login`,
     /** Adapter state (e.g. call -> CRM record id). */
     adapter: (adapterName: string) => `${ns}:adapter:${adapterName}`,
+    /** RingCentral extension and account facts (owner mapping, time zone), cached for every process. */
+    directory: (item: string) => `${ns}:directory:${item}`,
     /** Subscription bookkeeping (issue: stay registered). */
     subscription: () => `${ns}:subscription`,
   };

@@ -7,6 +7,9 @@ import { startLoopback, type Loopback, type RecordedRequest, type Reply } from '
  *   newly written calls stay invisible to search for `searchLagMs` (HubSpot's index is eventually consistent).
  * - `POST /crm/v3/objects/calls` (properties + inline associations), `PATCH /crm/v3/objects/calls/{id}`.
  * - `GET /crm/v4/associations/calls/contacts/labels`, `PUT /crm/v4/objects/calls/{id}/associations/contacts/{id}`.
+ * - `GET /crm/v3/owners` (scope `crm.objects.owners.read`): `email` (exact, case-insensitive), `archived`
+ *   (default false), `limit` (default 100, at most 500) and `after` paging; `hubspot_owner_id` on a call must
+ *   be an active owner's `id` (not its `userId`).
  * - Bearer auth (401 INVALID_AUTHENTICATION), the ten-secondly rate limit with `X-HubSpot-RateLimit-*`
  *   headers (not on search responses, as HubSpot documents) and 429 RATE_LIMIT bodies.
  */
@@ -33,7 +36,17 @@ const CALL_PROPERTIES = [
   'hs_call_to_number',
   'hs_call_status',
   'hs_call_recording_url',
+  'hubspot_owner_id',
 ];
+
+export interface FakeOwner {
+  id: string;
+  email: string;
+  firstName?: string;
+  lastName?: string;
+  userId: number;
+  archived: boolean;
+}
 
 interface StoredObject {
   id: string;
@@ -47,6 +60,10 @@ export interface FakeHubSpot extends Loopback {
   contacts: Map<string, StoredObject>;
   calls: Map<string, StoredObject>;
   addContact(properties: Record<string, string>): string;
+  owners: Map<string, FakeOwner>;
+  addOwner(owner: { email: string; firstName?: string; lastName?: string; archived?: boolean }): string;
+  /** false: the token lacks `crm.objects.owners.read` (403 MISSING_SCOPES on the owners API). */
+  ownersScope: boolean;
   /** Next call create: write it, then answer 504 or never answer (a lost response). */
   loseNextCreateResponse(how: '504' | 'hang'): void;
   searchLagMs: number;
@@ -62,9 +79,10 @@ export async function startFakeHubSpot(options: {
   const max = options.rateLimitMax ?? 190;
   const contacts = new Map<string, StoredObject>();
   const calls = new Map<string, StoredObject>();
+  const owners = new Map<string, FakeOwner>();
   let nextId = 1000;
   let lose: '504' | 'hang' | undefined;
-  const state = { searchLagMs: 0, remaining: max, windowStart: Date.now() };
+  const state = { searchLagMs: 0, remaining: max, windowStart: Date.now(), ownersScope: true };
   const allowed = [...CALL_PROPERTIES, ...(options.customCallProperties ?? [])];
 
   const error = (status: number, category: string, message: string, extra: object = {}): Reply => ({
@@ -134,6 +152,7 @@ export async function startFakeHubSpot(options: {
         body: { results: [{ category: 'HUBSPOT_DEFINED', typeId: CALL_TO_CONTACT_TYPE_ID, label: null }] },
       };
     }
+    if (request.method === 'GET' && request.path === '/crm/v3/owners') return listOwners(request.query);
     if (request.method === 'POST' && request.path === '/crm/v3/objects/calls') {
       const invalid = validateCall(body?.properties ?? {}, true);
       if (invalid) return invalid;
@@ -204,9 +223,58 @@ export async function startFakeHubSpot(options: {
       return problem(`${properties.hs_call_status} was not one of the allowed options`);
     if (properties.hs_call_direction && !['INBOUND', 'OUTBOUND'].includes(properties.hs_call_direction))
       return problem('bad hs_call_direction');
+    const owner = properties.hubspot_owner_id;
+    if (owner !== undefined && owner !== '' && !(owners.has(owner) && !owners.get(owner)!.archived))
+      return problem(`Property values were not valid: ${owner} is not a valid owner id for hubspot_owner_id`);
     if (properties.hs_call_recording_url && !properties.hs_call_recording_url.startsWith('https://'))
       return problem('Only HTTPS recording URLs are accepted');
     return undefined;
+  }
+
+  function listOwners(query: URLSearchParams): Reply {
+    if (!state.ownersScope)
+      return error(
+        403,
+        'MISSING_SCOPES',
+        "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+        {
+          errors: [
+            {
+              message: 'One or more of the following scopes are required.',
+              context: { requiredGranularScopes: ['crm.objects.owners.read'] },
+            },
+          ],
+        },
+      );
+    const limit = Number(query.get('limit') ?? 100);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500)
+      return error(400, 'VALIDATION_ERROR', 'limit must be between 1 and 500');
+    const email = query.get('email')?.toLowerCase();
+    const archived = query.get('archived') === 'true';
+    const matching = [...owners.values()].filter(
+      (o) => o.archived === archived && (email === undefined || o.email.toLowerCase() === email),
+    );
+    const start = Number(query.get('after') ?? 0);
+    const page = matching.slice(start, start + limit);
+    const next = start + limit < matching.length ? String(start + limit) : undefined;
+    return {
+      status: 200,
+      body: {
+        results: page.map((o) => ({
+          id: o.id,
+          email: o.email,
+          type: 'PERSON',
+          firstName: o.firstName ?? '',
+          lastName: o.lastName ?? '',
+          userId: o.userId,
+          userIdIncludingInactive: o.userId,
+          createdAt: '2026-01-02T10:00:00.000Z',
+          updatedAt: '2026-01-02T10:00:00.000Z',
+          archived: o.archived,
+        })),
+        ...(next ? { paging: { next: { after: next, link: `/crm/v3/owners?after=${next}` } } } : {}),
+      },
+    };
   }
 
   function checkAssociation(
@@ -270,6 +338,15 @@ export async function startFakeHubSpot(options: {
         return id;
       },
     },
+    owners: { value: owners },
+    addOwner: {
+      value: (owner: { email: string; firstName?: string; lastName?: string; archived?: boolean }) => {
+        const id = String(41_629_000 + nextId++);
+        owners.set(id, { ...owner, id, userId: 9_586_000 + nextId, archived: owner.archived ?? false });
+        return id;
+      },
+    },
+    ownersScope: { get: () => state.ownersScope, set: (value: boolean) => (state.ownersScope = value) },
     loseNextCreateResponse: { value: (how: '504' | 'hang') => (lose = how) },
     searchLagMs: { get: () => state.searchLagMs, set: (value: number) => (state.searchLagMs = value) },
     remaining: { get: () => state.remaining, set: (value: number) => (state.remaining = value) },

@@ -7,7 +7,11 @@ import { startLoopback, type Loopback, type RecordedRequest, type Reply } from '
  *   connected app's certificate key, iss/sub/aud/exp checked; `invalid_grant` otherwise.
  * - `GET /services/data/vXX.X/search/?q=FIND {…} IN PHONE FIELDS RETURNING Contact(…), Lead(…)` (SOSL;
  *   the fake matches phone fields exactly, the strictest reading).
- * - `GET …/query/?q=SELECT Id FROM Task WHERE CallObject = '…' AND Subject = '…' …` (SOQL, only that shape).
+ * - `GET …/query/?q=SELECT Id FROM Task WHERE CallObject = '…' AND Subject = '…' …` and
+ *   `SELECT Id FROM User WHERE Email = '…' AND IsActive = true …` (SOQL, only those shapes; string
+ *   comparisons are case-insensitive, as in Salesforce).
+ * - A Task's `OwnerId` (Assigned To) must be an active User: INVALID_CROSS_REFERENCE_KEY for an unknown
+ *   id, INACTIVE_OWNER_OR_USER for an inactive one.
  * - `POST …/sobjects/Task/`, `PATCH …/sobjects/Task/{Id}`, `PATCH …/sobjects/Task/{ExternalIdField}/{value}`
  *   (upsert: 201 created, 200 updated, 300 when several match, 404 when the field is not an external id).
  * - Errors as `[{ message, errorCode }]`; `Sforce-Limit-Info: api-usage=n/limit` on every response;
@@ -23,6 +27,7 @@ const TASK_FIELDS = [
   'ActivityDate',
   'Status',
   'WhoId',
+  'OwnerId',
 ];
 const TASK_STATUSES = ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'];
 
@@ -36,6 +41,7 @@ export interface FakeSalesforce extends Loopback {
   tasks: Map<string, FakeTask>;
   addContact(phone: string): string;
   addLead(phone: string): string;
+  addUser(user: { email: string; active?: boolean }): string;
   /** Every issued session becomes invalid (as after a timeout or a password reset). */
   expireSessions(): void;
   /** Org-wide allocation used up: every data request answers 403 REQUEST_LIMIT_EXCEEDED. */
@@ -56,6 +62,7 @@ export async function startFakeSalesforce(options: {
   const externalIds = options.externalIdFields ?? [];
   const sessions = new Set<string>(options.staticToken ? [options.staticToken] : []);
   const tasks = new Map<string, FakeTask>();
+  const users: Array<{ Id: string; Email: string; IsActive: boolean }> = [];
   const people: Array<{ Id: string; type: 'Contact' | 'Lead'; Phone: string; modified: number }> = [];
   const state = { requestLimitExceeded: false, apiUsage: { used: 0, limit: 15_000 }, logins: 0 };
   let next = 1;
@@ -200,6 +207,13 @@ export async function startFakeSalesforce(options: {
       return fail(400, 'JSON_PARSER_ERROR', 'Cannot deserialize instance of date');
     if (fields.WhoId !== undefined && !people.some((p) => p.Id === fields.WhoId))
       return fail(400, 'FIELD_INTEGRITY_EXCEPTION', 'Name ID: id value of incorrect type');
+    if (fields.OwnerId !== undefined) {
+      const owner = users.find((u) => u.Id === fields.OwnerId);
+      if (!owner)
+        return fail(400, 'INVALID_CROSS_REFERENCE_KEY', 'Assigned To ID: invalid cross reference id');
+      if (!owner.IsActive)
+        return fail(400, 'INACTIVE_OWNER_OR_USER', 'operation performed with inactive user as owner');
+    }
     if (creating && fields.Subject !== undefined && String(fields.Subject).length > 255)
       return fail(400, 'STRING_TOO_LONG', 'Subject: data value too large');
     return undefined;
@@ -226,6 +240,20 @@ export async function startFakeSalesforce(options: {
 
   function query(soql: string): Reply {
     const unquote = (value: string) => value.replace(/\\(.)/g, '$1');
+    const user =
+      /^SELECT Id FROM User WHERE Email = '((?:[^'\\]|\\.)*)' AND IsActive = true( ORDER BY \w+ (?:ASC|DESC)(?: NULLS (?:FIRST|LAST))?)? LIMIT (\d+)$/.exec(
+        soql,
+      );
+    if (user) {
+      const records = users
+        .filter((u) => u.IsActive && u.Email.toLowerCase() === unquote(user[1]!).toLowerCase())
+        .slice(0, Number(user[3]))
+        .map((u) => ({
+          attributes: { type: 'User', url: `/services/data/${version}/sobjects/User/${u.Id}` },
+          Id: u.Id,
+        }));
+      return { status: 200, body: { totalSize: records.length, done: true, records } };
+    }
     const m =
       /^SELECT Id FROM Task WHERE CallObject = '((?:[^'\\]|\\.)*)' AND Subject = '((?:[^'\\]|\\.)*)' AND CreatedDate >= (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) ORDER BY CreatedDate LIMIT 1$/.exec(
         soql,
@@ -257,6 +285,13 @@ export async function startFakeSalesforce(options: {
     tasks: { value: tasks },
     addContact: { value: addPerson('Contact') },
     addLead: { value: addPerson('Lead') },
+    addUser: {
+      value: (user: { email: string; active?: boolean }) => {
+        const Id = newId('005');
+        users.push({ Id, Email: user.email, IsActive: user.active ?? true });
+        return Id;
+      },
+    },
     expireSessions: { value: () => sessions.clear() },
     requestLimitExceeded: {
       get: () => state.requestLimitExceeded,

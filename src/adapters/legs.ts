@@ -1,0 +1,235 @@
+import type { EnrichedCall, RingCentralCallRecord } from '../calls/types.js';
+import { outcomeOf, type CallOutcome, type OutcomeMap } from './outcome.js';
+
+/**
+ * A call that went through an IVR, a queue or a transfer has several legs. RingCentral describes them
+ * as the `legs[]` of a Call Log record (Detailed view), as one record per extension (a queue listed by
+ * Active Calls), or, when no record was found, only as notification parties. This module reads all
+ * three the same way and decides, as a pure function, what the caller lived: the outcome, who finally
+ * handled the call, and the path it took (for the CRM record's body).
+ */
+export interface CallLeg {
+  startTime?: string;
+  /** The account's extension on this leg (the agent, the IVR, the queue), if any. */
+  extensionId?: string;
+  name?: string;
+  extensionNumber?: string;
+  result?: string;
+  voicemail: boolean;
+  transfer: boolean;
+  /** A transfer leg: whom the call was handed to, when RingCentral says. */
+  transferTo?: string;
+}
+
+/** What an extension is, from RingCentral's extension `type` (User, IvrMenu, Department = call queue, …). */
+export type ExtensionKind = 'person' | 'ivr' | 'queue' | 'other' | 'unknown';
+
+export function extensionKind(type: string | undefined): ExtensionKind {
+  switch (type) {
+    case undefined:
+      return 'unknown';
+    case 'User':
+    case 'DigitalUser':
+    case 'VirtualUser':
+      return 'person';
+    case 'IvrMenu':
+      return 'ivr';
+    case 'Department': // RingCentral's API name for a call queue
+      return 'queue';
+    default:
+      return 'other';
+  }
+}
+
+export interface CallHandler {
+  extensionId: string;
+  name?: string;
+  extensionNumber?: string;
+}
+
+/** Why the record goes (or does not go) to a person. */
+export type HandlingBasis =
+  | 'answered' // a person took the call (the last one, after transfers)
+  | 'placed' // an outbound call: the person who dialled
+  | 'voicemail' // left in a person's mailbox (handler set) or a shared one (no handler)
+  | 'nobody-answered' // people rang, nobody picked up
+  | 'before-extension'; // ended in the IVR or the queue before any person rang
+
+export interface CallHandling {
+  outcome: CallOutcome;
+  /** The RingCentral result the outcome comes from. */
+  result?: string;
+  handler?: CallHandler;
+  basis: HandlingBasis;
+  /** The path of the call in words, one line per leg, for the record's body. */
+  path: string[];
+}
+
+/** Every leg of the call, oldest first. */
+export function legsOf(call: EnrichedCall): CallLeg[] {
+  if (call.records.length === 0) return partyLegs(call);
+  const direction = call.records[0]!.direction;
+  const legs = call.records.flatMap((record) => {
+    const nested = Array.isArray(record.legs) ? (record.legs as RingCentralCallRecord[]) : [];
+    return nested.length > 0 ? nested : [record];
+  });
+  return legs.flatMap((leg) => recordLeg(leg, direction)).sort(byStart);
+}
+
+/** The extension ids worth looking up to tell people from IVRs and queues. */
+export function legExtensions(legs: CallLeg[]): string[] {
+  return [...new Set(legs.flatMap((leg) => (leg.extensionId ? [leg.extensionId] : [])))];
+}
+
+/**
+ * The call as the caller lived it. `kindOf` says what each extension is; 'unknown' (RingCentral could
+ * not be asked) counts as a person, since most extensions that take calls are people.
+ */
+export function decideHandling(input: {
+  direction: 'inbound' | 'outbound';
+  legs: CallLeg[];
+  /** The call's own result (the first record's), for what the legs do not say. */
+  result?: string;
+  kindOf: (extensionId: string) => ExtensionKind;
+  outcomes?: OutcomeMap;
+}): CallHandling {
+  const { legs, kindOf, outcomes } = input;
+  const outcome = (result?: string) => outcomeOf(result, outcomes);
+  const isPerson = (leg: CallLeg) =>
+    leg.extensionId !== undefined && ['person', 'unknown'].includes(kindOf(leg.extensionId));
+  const people = legs.filter(isPerson);
+  const answered = people.filter((leg) => !leg.voicemail && outcome(leg.result) === 'connected');
+  const path = describePath(legs, kindOf, outcomes);
+  const overall = outcome(input.result);
+
+  if (input.direction === 'outbound') {
+    const placer = people[0];
+    const last = answered.at(-1) ?? placer;
+    return {
+      outcome: overall === 'unknown' && answered.length > 0 ? 'connected' : overall,
+      result: input.result,
+      ...(last ? { handler: handlerOf(last) } : {}),
+      basis: last && last !== placer ? 'answered' : 'placed',
+      path,
+    };
+  }
+  const taker = answered.at(-1);
+  if (taker)
+    return { outcome: 'connected', result: taker.result, handler: handlerOf(taker), basis: 'answered', path };
+  const mailbox = [...legs].reverse().find((leg) => leg.voicemail || outcome(leg.result) === 'voicemail');
+  if (mailbox || overall === 'voicemail') {
+    const owner = mailbox && isPerson(mailbox) ? mailbox : undefined;
+    return {
+      outcome: 'voicemail',
+      result: mailbox?.result ?? input.result,
+      ...(owner ? { handler: handlerOf(owner) } : {}),
+      basis: 'voicemail',
+      path,
+    };
+  }
+  if (people.length === 0) {
+    // Never reached a person: the caller gave up in the IVR or the queue (unless the call failed).
+    const failed = ['busy', 'rejected', 'failed'].includes(overall);
+    return { outcome: failed ? overall : 'abandoned', result: input.result, basis: 'before-extension', path };
+  }
+  const rang = ['abandoned', 'busy', 'rejected', 'failed', 'no-answer'].includes(overall)
+    ? overall
+    : 'missed';
+  return { outcome: rang, result: input.result, basis: 'nobody-answered', path };
+}
+
+function handlerOf(leg: CallLeg): CallHandler {
+  return {
+    extensionId: leg.extensionId!,
+    ...(leg.name ? { name: leg.name } : {}),
+    ...(leg.extensionNumber ? { extensionNumber: leg.extensionNumber } : {}),
+  };
+}
+
+type Side = { phoneNumber?: string; extensionNumber?: string; extensionId?: string; name?: string };
+
+function recordLeg(leg: RingCentralCallRecord, callDirection: string): CallLeg[] {
+  // Our side of the leg: the callee of an inbound leg, the caller of an outbound one.
+  const outbound = (leg.direction ?? callDirection) === 'Outbound';
+  const ours: Side | undefined = outbound ? leg.from : leg.to;
+  const extensionId = leg.extension?.id !== undefined ? String(leg.extension.id) : ours?.extensionId;
+  const message = leg.message as { type?: string } | undefined;
+  const reason = typeof leg.reason === 'string' ? leg.reason : '';
+  const transfer = leg.action === 'Transfer' || leg.legType === 'TransferCall' || /transfer/i.test(reason);
+  const target = transfer && leg.to?.extensionId !== extensionId ? leg.to : undefined;
+  const own: CallLeg = {
+    startTime: leg.startTime,
+    ...(extensionId ? { extensionId } : {}),
+    ...named(extensionId === ours?.extensionId || !ours?.extensionId ? ours : undefined),
+    result: leg.result,
+    voicemail: (leg.result ?? '').toLowerCase() === 'voicemail' || message?.type === 'VoiceMail',
+    transfer,
+    ...(target?.extensionId ? { transferTo: label(target) } : {}),
+  };
+  if (!target?.extensionId) return [own];
+  // The leg names whom the call went to: that person took it over (a later leg may say more).
+  const taken: CallLeg = {
+    startTime: leg.startTime,
+    extensionId: target.extensionId,
+    ...named(target),
+    result: leg.result,
+    voicemail: false,
+    transfer: false,
+  };
+  return [own, taken];
+}
+
+function named(side: Side | undefined): Pick<CallLeg, 'name' | 'extensionNumber'> {
+  return {
+    ...(side?.name ? { name: side.name } : {}),
+    ...(side?.extensionNumber ? { extensionNumber: side.extensionNumber } : {}),
+  };
+}
+
+function label(side: Side): string {
+  return (
+    [side.name, side.extensionNumber ? `ext. ${side.extensionNumber}` : undefined]
+      .filter(Boolean)
+      .join(' ') || `extension ${side.extensionId}`
+  );
+}
+
+/** Without records: one leg per extension party, from its last status. */
+function partyLegs(call: EnrichedCall): CallLeg[] {
+  // RingCentral may report the voicemail on the caller's party only: then the extension took no call.
+  const toVoicemail = call.parties.some((party) => party.status.toLowerCase() === 'voicemail');
+  return call.parties
+    .filter((party) => party.extensionId)
+    .sort((a, b) => a.sequence - b.sequence)
+    .map((party) => {
+      const voicemail = toVoicemail && !party.missedCall;
+      const side = party.direction?.toLowerCase() === 'outbound' ? party.from : party.to;
+      return {
+        startTime: party.eventTime,
+        extensionId: party.extensionId,
+        ...(side?.name ? { name: side.name } : {}),
+        // An extension party that left without missing the call took it (or passed it on).
+        result: voicemail ? 'Voicemail' : party.missedCall ? 'Missed' : 'Accepted',
+        voicemail,
+        transfer: party.status.toLowerCase() === 'gone' || /transfer/i.test(party.reason ?? ''),
+      };
+    });
+}
+
+const byStart = (a: CallLeg, b: CallLeg) => (a.startTime ?? '').localeCompare(b.startTime ?? '');
+
+function describePath(legs: CallLeg[], kindOf: (id: string) => ExtensionKind, outcomes?: OutcomeMap) {
+  const lines = legs.flatMap((leg) => {
+    if (!leg.extensionId) return [];
+    const who = label(leg);
+    const kind = kindOf(leg.extensionId);
+    if (kind === 'ivr') return [`IVR ${who}`];
+    if (kind === 'queue') return [`Queue ${who}`];
+    if (leg.voicemail) return [`Voicemail of ${who}`];
+    if (leg.transfer) return [`Transferred by ${who}${leg.transferTo ? ` to ${leg.transferTo}` : ''}`];
+    return outcomeOf(leg.result, outcomes) === 'connected'
+      ? [`Answered by ${who}`]
+      : [`Rang ${who}: not answered`];
+  });
+  return lines.filter((line, index) => line !== lines[index - 1]);
+}
