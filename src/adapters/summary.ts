@@ -1,4 +1,5 @@
 import type { CallSource, EnrichedCall, PartySnapshot, RingCentralCallRecord } from '../calls/types.js';
+import type { CallHandling } from './legs.js';
 import { callOutcomes, outcomeOf, type OutcomeMap } from './outcome.js';
 import { displayPhone, toE164 } from './phone.js';
 
@@ -106,8 +107,15 @@ function isInternal(side: CallEndpoint): boolean {
   return side.extensionNumber !== undefined || side.extensionId !== undefined;
 }
 
-/** A title and plain-text lines describing the call, for CRM bodies; each adapter joins them its own way. */
-export function describeCall(summary: CallSummary, outcomeLabel: string): { title: string; lines: string[] } {
+/**
+ * A title and plain-text lines describing the call, for CRM bodies; each adapter joins them its own way.
+ * `handling` (legs.ts) adds the result that decided the outcome and the call's path when it had several legs.
+ */
+export function describeCall(
+  summary: CallSummary,
+  outcomeLabel: string,
+  handling?: Pick<CallHandling, 'result' | 'path'>,
+): { title: string; lines: string[] } {
   const who = (side: CallEndpoint) =>
     [
       displayPhone(side.phoneNumber) ?? (side.extensionNumber ? `ext. ${side.extensionNumber}` : undefined),
@@ -122,11 +130,15 @@ export function describeCall(summary: CallSummary, outcomeLabel: string): { titl
       : `Outbound call to ${who(summary.to)}`;
   const minutes = Math.floor(summary.durationSec / 60);
   const duration = `${minutes > 0 ? `${minutes} min ` : ''}${summary.durationSec % 60} s`;
+  const result = handling?.result ?? summary.result;
+  const path =
+    handling && handling.path.length > 1 ? ['Call path:', ...handling.path.map((step) => `- ${step}`)] : [];
   const lines = [
-    `Result: ${outcomeLabel}${summary.result ? ` (RingCentral: ${summary.result})` : ''}`,
+    `Result: ${outcomeLabel}${result ? ` (RingCentral: ${result})` : ''}`,
     `Duration: ${duration}${summary.durationEstimated ? ' (estimated from call events)' : ''}`,
     `From: ${who(summary.from)}`,
     `To: ${who(summary.to)}`,
+    ...path,
     ...(summary.recordingUrl ? [`Recording: ${summary.recordingUrl}`] : []),
     `RingCentral session: ${summary.sessionId} (telephony session ${summary.telephonySessionId})`,
   ];

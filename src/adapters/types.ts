@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EnrichedCall } from '../calls/types.js';
+import type { CallOutcome } from './outcome.js';
 import type { OwnerMap } from './owners/map-file.js';
+import type { OwnerDecision } from './owners/ownership.js';
 
 /**
  * The CRM adapter contract: all rc-enrich asks of a CRM integration.
@@ -44,6 +46,10 @@ export interface DeliveryContext {
 export interface DeliveryResult {
   /** The CRM's own id for the record it created or updated. */
   crmId?: string;
+  /** Who the record was assigned to and why (owners/ownership.ts), for the call's story and metrics. */
+  owner?: OwnerDecision;
+  /** The outcome written, as the caller lived it (legs.ts). */
+  outcome?: CallOutcome;
 }
 
 export interface AdapterOptions {

@@ -68,7 +68,7 @@ describe('salesforce adapter', () => {
       Status: 'Completed',
       WhoId: contact,
     });
-    expect(result).toEqual({ crmId: [...salesforce.tasks.keys()][0] });
+    expect(result).toMatchObject({ crmId: [...salesforce.tasks.keys()][0] });
   });
 
   it('searches phone fields with SOSL, the E.164 and national formats escaped', async () => {
@@ -190,7 +190,7 @@ describe('salesforce adapter', () => {
 
         const result = await adapter.deliver(call, { ...ctx, attempt: 2 });
         expect(salesforce.tasks.size).toBe(1);
-        expect(result).toEqual({ crmId: [...salesforce.tasks.keys()][0] });
+        expect(result).toMatchObject({ crmId: [...salesforce.tasks.keys()][0] });
         const soql = sent('GET', /\/query\/$/)[0]!.query.get('q');
         expect(soql).toContain(`CallObject = '${call.sessionId}'`);
         expect(creates()).toHaveLength(1);

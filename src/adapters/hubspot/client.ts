@@ -50,6 +50,16 @@ export function createHubSpotClient(deps: { http: HttpTransport; baseUrl: string
     /** Milliseconds to hold off because the last responses said the rate limit is (almost) used up. */
     waitMs: () => gate.waitMs(),
 
+    /** The active owner with this email (owners API, scope crm.objects.owners.read): its `id`, not `userId`. */
+    async findOwnerByEmail(email: string, signal: AbortSignal): Promise<string | undefined> {
+      const query = new URLSearchParams({ email, archived: 'false', limit: '1' });
+      const { data } = await request<{ results?: Array<{ id: string }> }>(
+        { method: 'GET', path: `/crm/v3/owners?${query}`, label: 'owner lookup' },
+        signal,
+      );
+      return data?.results?.[0]?.id;
+    },
+
     /** Contacts whose phone or mobile phone is one of `variants`, most recently modified first. */
     searchContacts(variants: string[], signal: AbortSignal): Promise<string[]> {
       const groups = ['phone', 'mobilephone'].map((propertyName) => [

@@ -1,6 +1,6 @@
 import { createOnce, holdOff, type CrmRecordWriter } from '../create-once.js';
 import { httpTransport } from '../http.js';
-import { outcomeOf } from '../outcome.js';
+import { createOwnership } from '../owners/ownership.js';
 import { phoneVariants } from '../phone.js';
 import { createRecordIds } from '../record-ids.js';
 import { summarizeCall } from '../summary.js';
@@ -28,6 +28,15 @@ export function createHubSpotAdapter(options: AdapterOptions): CrmAdapter {
   const records = createRecordIds({ redis: options.redis, keyPrefix: options.keyPrefix, adapter: 'hubspot' });
   if (!options.redis)
     options.logger.warn('hubspot: no Redis given, call → engagement ids live in this process only');
+  const ownership = createOwnership({
+    adapter: 'hubspot',
+    userNoun: 'HubSpot owner',
+    options,
+    fallbackOwnerId: settings.fallbackOwnerId,
+    fallbackSetting: 'HUBSPOT_FALLBACK_OWNER_ID',
+    findUserByEmail: (email, signal) => client.findOwnerByEmail(email, signal),
+    outcomes: settings.outcomes,
+  });
   const once = {
     adapter: 'hubspot',
     crm: 'HubSpot',
@@ -41,9 +50,11 @@ export function createHubSpotAdapter(options: AdapterOptions): CrmAdapter {
     async deliver(call, ctx) {
       holdOff(client, 'hubspot', 'the rate limit is nearly used up');
       const summary = summarizeCall(call, settings.outcomes);
-      const properties = callProperties(summary, outcomeOf(summary.result, settings.outcomes), {
+      const { handling, owner } = await ownership.decide(call, summary, ctx.signal);
+      const properties = callProperties(summary, handling, {
         callIdProperty: settings.callIdProperty,
         idempotencyKey: ctx.idempotencyKey,
+        ownerId: owner.ownerId,
       });
       const contacts = await findContacts(summary.externalNumber, ctx.signal);
       const engagement: CrmRecordWriter = {
@@ -56,7 +67,12 @@ export function createHubSpotAdapter(options: AdapterOptions): CrmAdapter {
           return true;
         },
       };
-      return createOnce(engagement, { ...once, logFields: { contacts: contacts.length } }, ctx);
+      const written = await createOnce(
+        engagement,
+        { ...once, logFields: { contacts: contacts.length } },
+        ctx,
+      );
+      return { ...written, owner, outcome: handling.outcome };
     },
   };
 

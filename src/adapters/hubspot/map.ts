@@ -1,3 +1,4 @@
+import type { CallHandling } from '../legs.js';
 import { outcomeLabels, type CallOutcome } from '../outcome.js';
 import { toE164 } from '../phone.js';
 import { describeCall, type CallSummary } from '../summary.js';
@@ -29,15 +30,16 @@ export function hubspotStatus(outcome: CallOutcome, direction: 'inbound' | 'outb
   }
 }
 
-/** Properties we own; title and body are the ones people edit, so updates leave them alone. */
-const USER_EDITED = ['hs_call_title', 'hs_call_body'];
+/** Properties people edit (title, notes, a reassigned owner): later deliveries leave them alone. */
+const USER_EDITED = ['hs_call_title', 'hs_call_body', 'hubspot_owner_id'];
 
 export function callProperties(
   summary: CallSummary,
-  outcome: CallOutcome,
-  extra: { callIdProperty?: string; idempotencyKey: string },
+  handling: Pick<CallHandling, 'outcome' | 'result' | 'path'>,
+  extra: { callIdProperty?: string; idempotencyKey: string; ownerId?: string },
 ): Record<string, string> {
-  const { title, lines } = describeCall(summary, outcomeLabels[outcome]);
+  const { outcome } = handling;
+  const { title, lines } = describeCall(summary, outcomeLabels[outcome], handling);
   const properties: Record<string, string | undefined> = {
     hs_timestamp: String(Date.parse(summary.startTime)),
     hs_call_title: title,
@@ -49,6 +51,7 @@ export function callProperties(
     hs_call_status: hubspotStatus(outcome, summary.direction),
     // HubSpot accepts only HTTPS recording URLs.
     hs_call_recording_url: summary.recordingUrl?.startsWith('https://') ? summary.recordingUrl : undefined,
+    hubspot_owner_id: extra.ownerId,
   };
   if (extra.callIdProperty) properties[extra.callIdProperty] = extra.idempotencyKey;
   return Object.fromEntries(Object.entries(properties).filter(([, value]) => value !== undefined)) as Record<

@@ -60,6 +60,15 @@ export function createSalesforceClient(deps: {
       return (found.find((r) => r.attributes?.type === 'Contact') ?? found[0])?.Id;
     },
 
+    /** The active User with this email (the Task's `OwnerId`), if any. */
+    async findUserByEmail(email: string, signal: AbortSignal): Promise<string | undefined> {
+      const soql = `SELECT Id FROM User WHERE Email = '${escapeSoql(email)}' AND IsActive = true LIMIT 1`;
+      type Result = { records?: Array<{ Id: string }> };
+      const path = `/query/?q=${encodeURIComponent(soql)}`;
+      const { data } = await request<Result>({ method: 'GET', path, label: 'user query' }, signal);
+      return data?.records?.[0]?.Id;
+    },
+
     /** A Task an earlier attempt created for this call (SOQL reads are consistent, unlike search). */
     async findTask(callObject: string, subject: string, since: string, signal: AbortSignal) {
       const soql =

@@ -1,9 +1,10 @@
 import { createOnce, holdOff, type CrmRecordWriter } from '../create-once.js';
 import { httpTransport } from '../http.js';
-import { outcomeOf } from '../outcome.js';
+import { createOwnership } from '../owners/ownership.js';
 import { phoneVariants } from '../phone.js';
 import { createRecordIds } from '../record-ids.js';
 import { summarizeCall } from '../summary.js';
+import { createTimeZoneSource } from '../time-zone.js';
 import type { AdapterFactory, AdapterOptions, CrmAdapter } from '../types.js';
 import { createSalesforceAuth } from './auth.js';
 import { createSalesforceClient } from './client.js';
@@ -36,6 +37,20 @@ export function createSalesforceAdapter(options: AdapterOptions): CrmAdapter {
     keyPrefix: options.keyPrefix,
     adapter: 'salesforce',
   });
+  const ownership = createOwnership({
+    adapter: 'salesforce',
+    userNoun: 'Salesforce user',
+    options,
+    fallbackOwnerId: settings.fallbackOwnerId,
+    fallbackSetting: 'SALESFORCE_FALLBACK_OWNER_ID',
+    findUserByEmail: (email, signal) => client.findUserByEmail(email, signal),
+    outcomes: settings.outcomes,
+  });
+  const timeZone = createTimeZoneSource({
+    configured: options.timeZone,
+    directory: options.directory,
+    logger: options.logger,
+  });
   const once = { adapter: 'salesforce', crm: 'Salesforce', record: 'task', records };
   if (!options.redis && !settings.externalIdField) {
     options.logger.warn(
@@ -50,7 +65,12 @@ export function createSalesforceAdapter(options: AdapterOptions): CrmAdapter {
       const summary = summarizeCall(call, settings.outcomes);
       const variants = summary.externalNumber ? phoneVariants(summary.externalNumber) : [];
       const whoId = variants.length > 0 ? await client.searchWho(variants, ctx.signal) : undefined;
-      const fields = taskFields(summary, outcomeOf(summary.result, settings.outcomes), whoId);
+      const { handling, owner } = await ownership.decide(call, summary, ctx.signal);
+      const fields = taskFields(summary, handling, {
+        whoId,
+        ownerId: owner.ownerId,
+        timeZone: await timeZone(),
+      });
       const { externalIdField } = settings;
       const task: CrmRecordWriter = {
         update: (id, signal) => client.updateTask(id, refreshFields(fields), signal),
@@ -68,7 +88,8 @@ export function createSalesforceAdapter(options: AdapterOptions): CrmAdapter {
               },
             }),
       };
-      return createOnce(task, { ...once, logFields: { whoId } }, ctx);
+      const written = await createOnce(task, { ...once, logFields: { whoId } }, ctx);
+      return { ...written, owner, outcome: handling.outcome };
     },
   };
 }

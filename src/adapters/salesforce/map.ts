@@ -1,17 +1,25 @@
-import { outcomeLabels, type CallOutcome } from '../outcome.js';
+import type { CallHandling } from '../legs.js';
+import { outcomeLabels } from '../outcome.js';
+import { localDate } from '../time-zone.js';
 import { describeCall, type CallSummary } from '../summary.js';
 
 /**
  * The Task for a call: Salesforce's call-center fields (`CallType`, `CallDurationInSeconds`,
- * `CallObject`, `CallDisposition`), completed, dated the day the call started (UTC).
+ * `CallObject`, `CallDisposition`), completed, dated the day the call started in `timeZone`
+ * (CRM_TIME_ZONE), assigned to `ownerId`.
  */
 export type TaskFields = Record<string, string | number>;
 
-/** Fields people edit in Salesforce; a later delivery of the same call leaves them alone. */
-const USER_EDITED = ['Subject', 'Description'];
+/** Fields people edit in Salesforce (a reassigned task too); a later delivery leaves them alone. */
+const USER_EDITED = ['Subject', 'Description', 'OwnerId'];
 
-export function taskFields(summary: CallSummary, outcome: CallOutcome, whoId?: string): TaskFields {
-  const { title, lines } = describeCall(summary, outcomeLabels[outcome]);
+export function taskFields(
+  summary: CallSummary,
+  handling: Pick<CallHandling, 'outcome' | 'result' | 'path'>,
+  extra: { whoId?: string; ownerId?: string; timeZone: string },
+): TaskFields {
+  const { outcome } = handling;
+  const { title, lines } = describeCall(summary, outcomeLabels[outcome], handling);
   const fields: TaskFields = {
     Subject: title.slice(0, 255),
     Description: lines.join('\n').slice(0, 32_000),
@@ -21,10 +29,11 @@ export function taskFields(summary: CallSummary, outcome: CallOutcome, whoId?: s
     // The RingCentral session id: what ties the Task to the call (and to RingCentral's own reports).
     CallObject: summary.sessionId,
     CallDisposition: outcomeLabels[outcome],
-    ActivityDate: new Date(Date.parse(summary.startTime)).toISOString().slice(0, 10),
+    ActivityDate: localDate(summary.startTime, extra.timeZone),
     Status: 'Completed',
   };
-  if (whoId) fields.WhoId = whoId;
+  if (extra.whoId) fields.WhoId = extra.whoId;
+  if (extra.ownerId) fields.OwnerId = extra.ownerId;
   return fields;
 }
 

@@ -39,6 +39,13 @@ const schema = z
         'SALESFORCE_EXTERNAL_ID_FIELD must be a field API name, e.g. RingCentral_Call_Id__c',
       )
       .optional(),
+    SALESFORCE_FALLBACK_OWNER_ID: z
+      .string()
+      .regex(
+        /^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/,
+        "SALESFORCE_FALLBACK_OWNER_ID must be a User's Id (005…)",
+      )
+      .optional(),
     SALESFORCE_MAX_API_USAGE: z.coerce
       .number({ error: 'SALESFORCE_MAX_API_USAGE must be a fraction, e.g. 0.9' })
       .gt(0, 'SALESFORCE_MAX_API_USAGE must be above 0')
@@ -89,6 +96,8 @@ export interface SalesforceSettings {
   auth: SalesforceAuthSettings;
   apiVersion: string;
   externalIdField?: string;
+  /** Owner (Assigned To) of calls nobody handled, and of calls whose owner could not be found. */
+  fallbackOwnerId?: string;
   /** Above this share of the org's daily API allocation, deliveries wait (other integrations need some too). */
   maxApiUsage: number;
   timeoutMs: number;
@@ -115,6 +124,7 @@ export function parseSalesforceSettings(
     auth,
     apiVersion: e.SALESFORCE_API_VERSION,
     externalIdField: e.SALESFORCE_EXTERNAL_ID_FIELD,
+    fallbackOwnerId: e.SALESFORCE_FALLBACK_OWNER_ID,
     maxApiUsage: e.SALESFORCE_MAX_API_USAGE,
     timeoutMs: e.CRM_REQUEST_TIMEOUT_MS,
     outcomes: e.CRM_OUTCOME_MAP,
