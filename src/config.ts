@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './adapters/time-zone.js';
 
 /**
  * The one configuration schema. Server, workers and CLI all read their settings from the
@@ -66,6 +67,13 @@ const envSchema = z.object({
   CRM_ADAPTER: adapterList,
   CRM_WEBHOOK_URL: optionalString.pipe(url('CRM_WEBHOOK_URL').optional()),
   CRM_WEBHOOK_SECRET: optionalString,
+  /** JSON file mapping RingCentral extensions (id or email) to CRM user ids; read and checked at start. */
+  CRM_OWNER_MAP: optionalString,
+  /** IANA time zone for CRM date fields; unset: the RingCentral account's, else UTC. */
+  CRM_TIME_ZONE: optionalString.refine(
+    (value) => value === undefined || isTimeZone(value),
+    'CRM_TIME_ZONE must be an IANA time zone name, e.g. America/Los_Angeles',
+  ),
 
   ADMIN_USER: z.string().default('admin'),
   ADMIN_PASSWORD: optionalString,
@@ -166,6 +174,8 @@ export function parseConfig(env: Record<string, string | undefined>) {
       adapters: e.CRM_ADAPTER,
       webhookUrl: e.CRM_WEBHOOK_URL,
       webhookSecret: e.CRM_WEBHOOK_SECRET,
+      ownerMapPath: e.CRM_OWNER_MAP,
+      timeZone: e.CRM_TIME_ZONE,
     },
     admin: { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD, readOnly: e.ADMIN_READ_ONLY },
     enrich: {

@@ -1,6 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import { createDeliveryFilter } from './adapters/filters.js';
 import { loadAdapters } from './adapters/load.js';
+import { ownerOptions } from './adapters/owners/options.js';
 import { createDeliverProcessor, type DeliveryFilter } from './deliver/processor.js';
 import { crmBackoff } from './deliver/backoff.js';
 import { createEnrichProcessor } from './enrich/processor.js';
@@ -39,6 +40,8 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     logger,
     redis: services.workerRedis,
     keyPrefix: services.keys.namespace,
+    // Owner mapping and CRM dates: RingCentral's extension info, CRM_OWNER_MAP, CRM_TIME_ZONE.
+    ...ownerOptions(services),
   });
   for (const [index, adapter] of adapters.entries())
     services.adapters.set(config.crm.adapters[index]!, adapter);

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { CrmAdapter } from '../adapters/types.js';
+import type { CrmAdapter, DeliveryResult } from '../adapters/types.js';
 import type { EnrichedCall } from '../calls/types.js';
 import type { Journey } from '../calls/journey.js';
 import type { Config } from '../config.js';
@@ -61,10 +61,10 @@ export function createDeliverProcessor({ adapters, config, journey, logger, metr
     );
     const signal = shutdown ? AbortSignal.any([deadline.signal, shutdown]) : deadline.signal;
     const log = logger.child({ adapter: name, telephonySessionId: tsid, attempt });
-    let crmId: string | undefined;
+    let delivered: DeliveryResult | void = undefined;
     let result: AttemptResult;
     try {
-      crmId = (await adapter.deliver(call, { idempotencyKey, attempt, logger: log, signal }))?.crmId;
+      delivered = await adapter.deliver(call, { idempotencyKey, attempt, logger: log, signal });
       result = { ok: true };
     } catch (error) {
       result = { ok: false, error };
@@ -74,11 +74,25 @@ export function createDeliverProcessor({ adapters, config, journey, logger, metr
 
     const verdict = deliveryVerdict(result, attempt, limitsOf(job), Date.now());
     switch (verdict.outcome) {
-      case 'delivered':
+      case 'delivered': {
+        const crmId = delivered?.crmId;
+        const owner = delivered?.owner;
         metrics?.crmDeliveries.inc({ adapter: name, outcome: 'delivered' });
         metrics?.endToEndLatency.observe({ adapter: name }, (Date.now() - Date.parse(call.endedAt)) / 1000);
-        await journey.add(tsid, { step: 'delivery', adapter: name, attempt, outcome: 'delivered', crmId });
+        if (owner)
+          metrics?.crmOwnerDecisions.inc({ adapter: name, source: owner.source, reason: owner.reason });
+        await journey.add(tsid, {
+          step: 'delivery',
+          adapter: name,
+          attempt,
+          outcome: 'delivered',
+          crmId,
+          // What the record says: the call's outcome and who owns it, with why (`rc-enrich call <id>`).
+          ...(delivered?.outcome ? { callOutcome: delivered.outcome } : {}),
+          ...(owner ? { owner: owner.detail, ownerSource: owner.source } : {}),
+        });
         return { crmId: crmId ?? null };
+      }
       case 'retry': {
         const retryAt = new Date(verdict.at).toISOString();
         metrics?.crmDeliveries.inc({ adapter: name, outcome: 'retry' });

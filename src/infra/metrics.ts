@@ -72,6 +72,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ['adapter', 'outcome'] as const,
       registers,
     }),
+    crmOwnerDecisions: new Counter({
+      name: 'rc_enrich_crm_owner_decisions_total',
+      help: 'CRM records written, by adapter, where their owner came from (map, email, fallback, none) and why (reason)',
+      labelNames: ['adapter', 'source', 'reason'] as const,
+      registers,
+    }),
     endToEndLatency: new Histogram({
       name: 'rc_enrich_call_end_to_delivery_seconds',
       help: 'Seconds from the end of a call to its delivery to the CRM',

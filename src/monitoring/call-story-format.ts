@@ -51,6 +51,8 @@ function describeStep(entry: JourneyEntry): string {
       return (
         `${String(d.adapter)}${d.attempt ? ` attempt ${String(d.attempt)}` : ''}: ${String(d.outcome)}` +
         (d.crmId ? ` (CRM id ${String(d.crmId)})` : '') +
+        (d.callOutcome ? `, outcome ${String(d.callOutcome)}` : '') +
+        (d.owner ? `, owner: ${String(d.owner)}` : '') +
         (d.error ? ` - ${String(d.error)}` : '') +
         (d.reason ? ` - ${String(d.reason)}` : '') +
         (d.retryAt ? `; next attempt at ${String(d.retryAt)}` : '')

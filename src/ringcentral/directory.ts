@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ExtensionDirectory, ExtensionInfo } from '../adapters/types.js';
-import { ErrorCode, PermanentError } from '../errors.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode, PermanentError, RetryableError } from '../errors.js';
 import type { Keys } from '../infra/keys.js';
 import type { RingCentralClient } from './client.js';
 
@@ -9,6 +10,9 @@ import type { RingCentralClient } from './client.js';
 const FOUND_TTL_SECONDS = 24 * 3600;
 /** An extension RingCentral does not know (deleted): asked again after an hour. */
 const MISSING_TTL_SECONDS = 3600;
+
+/** Waits up to this long are waited out inside the lookup; longer ones fail it (the owner falls back). */
+const SHORT_WAIT_MS = 1_000;
 
 interface ExtensionBody {
   id?: number | string;
@@ -54,11 +58,16 @@ export function createRingCentralDirectory(deps: {
   }
 
   async function get<T>(path: string): Promise<T | undefined> {
-    try {
-      return (await deps.ringcentral.request<T>({ path, group: 'Light', priority: 'lookup' })).data;
-    } catch (err) {
-      if (err instanceof PermanentError && err.code === ErrorCode.NotFound) return undefined;
-      throw err;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await deps.ringcentral.request<T>({ path, group: 'Light', priority: 'lookup' })).data;
+      } catch (err) {
+        if (err instanceof PermanentError && err.code === ErrorCode.NotFound) return undefined;
+        // A slot taken under us by another request wants a moment's wait, not a failed lookup.
+        const wait = err instanceof RetryableError ? err.retryAfterMs : undefined;
+        if (attempt < 5 && wait !== undefined && wait <= SHORT_WAIT_MS) await sleep(wait);
+        else throw err;
+      }
     }
   }
 

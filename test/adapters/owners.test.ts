@@ -30,7 +30,7 @@ import { deliveryContext, silentLogger } from './support.js';
  */
 const hubspotToken = 'pat-na1-11111111-2222-3333-4444-555555555555';
 const salesforceToken = '00Dfake!static-session';
-const roomyAuth = { limit: 100, windowMs: 60_000, penaltyMs: 60_000 };
+const roomy = { limit: 100, windowMs: 60_000, penaltyMs: 60_000 };
 
 interface Crm {
   name: 'hubspot' | 'salesforce';
@@ -119,8 +119,12 @@ describe.each([
   let crm: Crm;
 
   beforeAll(async () => {
-    // Every test logs in afresh (its own key prefix): more logins than RingCentral's Auth group allows.
-    ringcentral = createFakeRingCentral({ extensions: directoryExtensions, rateLimits: { Auth: roomyAuth } });
+    // Every test starts afresh (its own key prefix, so its own login and cache): more logins and lookups
+    // in a minute than RingCentral's Auth and Light groups allow one user.
+    ringcentral = createFakeRingCentral({
+      extensions: directoryExtensions,
+      rateLimits: { Auth: roomy, Light: roomy },
+    });
     await ringcentral.listen(0, '127.0.0.1');
   });
   afterAll(() => ringcentral.close());
@@ -188,7 +192,7 @@ describe.each([
     const result = await deliver(queueAnsweredBySecondAgent());
     expect(result?.crmId).toBeDefined();
     expect(crm.written().ownerId).toBe(crm.fallbackId());
-    expect(result?.owner).toMatchObject({ source: 'fallback', reason: 'no-crm-user' });
+    expect(result?.owner, result?.owner?.detail).toMatchObject({ source: 'fallback', reason: 'no-crm-user' });
     expect(result?.owner?.detail).toMatch(/sam@acme\.example.*no active/);
   });
 
@@ -207,7 +211,7 @@ describe.each([
   it('no fallback configured and no match › the record goes out without an owner, and says why', async () => {
     const result = await crm.make({ directory }).deliver(queueAnsweredBySecondAgent(), deliveryContext());
     expect(crm.written().ownerId).toBeUndefined();
-    expect(result?.owner).toMatchObject({ source: 'none', reason: 'no-crm-user' });
+    expect(result?.owner, result?.owner?.detail).toMatchObject({ source: 'none', reason: 'no-crm-user' });
     expect(result?.owner?.detail).toContain(crm.fallbackEnv);
   });
 

@@ -64,17 +64,16 @@ export function createOwnership(deps: Deps) {
     const infos = new Map<string, ExtensionInfo>();
     const failures = new Map<string, string>();
     if (!directory) return { infos, failures };
-    await Promise.all(
-      ids.map(async (id) => {
-        try {
-          const info = await directory.extension(id);
-          if (info) infos.set(id, info);
-        } catch (err) {
-          if (signal.aborted) throw err;
-          failures.set(id, (err as Error).message);
-        }
-      }),
-    );
+    // One after the other: they share one rate group, and after the first call they come from the cache.
+    for (const id of ids) {
+      try {
+        const info = await directory.extension(id);
+        if (info) infos.set(id, info);
+      } catch (err) {
+        if (signal.aborted) throw err;
+        failures.set(id, (err as Error).message);
+      }
+    }
     return { infos, failures };
   }
 
