@@ -13,6 +13,7 @@ import { createLogThrottle } from './infra/log-safety.js';
 import type { Metrics } from './infra/metrics.js';
 import { createRedis, waitForRedis } from './infra/redis.js';
 import { createQueues } from './queues.js';
+import { createAccountIdentity } from './ringcentral/account.js';
 import { createRingCentralClient } from './ringcentral/client.js';
 
 /**
@@ -45,8 +46,9 @@ export async function createServices(config: Config, logger: Logger, metrics?: M
   }
   const callState = createCallState(redis, keys);
   const journey = createJourney(workerRedis, keys);
-  const intake = createCallIntake({ config, callState, queues, logger, metrics });
   const ringcentral = createRingCentralClient({ config, redis: workerRedis, keys, logger, metrics });
+  const account = createAccountIdentity({ redis, keys, ringcentral });
+  const intake = createCallIntake({ config, account, callState, queues, logger, metrics });
   const callLogPending = createCallLogPending(workerRedis, keys);
   const activeCalls = createSharedListing({
     redis: workerRedis,
@@ -77,6 +79,7 @@ export async function createServices(config: Config, logger: Logger, metrics?: M
     journey,
     intake,
     ringcentral,
+    account,
     callLogPending,
     activeCalls,
     callLog,

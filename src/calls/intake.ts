@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { AccountIdentity } from '../ringcentral/account.js';
 import type { Metrics } from '../infra/metrics.js';
 import { enrichJobId, type Queues } from '../queues.js';
 import type { Notification, TelephonySessionBody } from '../webhook/schema.js';
@@ -9,13 +10,15 @@ import type { PartySnapshot } from './types.js';
 
 interface Deps {
   config: Config;
+  /** The account we serve, once known; notifications of any other account are acknowledged and dropped. */
+  account: Pick<AccountIdentity, 'known'>;
   callState: CallState;
   queues: Queues;
   logger: Logger;
   metrics?: Metrics;
 }
 
-export type IntakeOutcome = 'accepted' | 'duplicate';
+export type IntakeOutcome = 'accepted' | 'duplicate' | 'other-account';
 
 /** The journey's one-line party summary is capped too: 200 entries of it are kept per call. */
 const maxJourneyPartiesLength = 1_000;
@@ -24,7 +27,7 @@ const maxJourneyPartiesLength = 1_000;
  * What the webhook does with a valid telephony-session notification: record it in the call state and,
  * when the call has ended, schedule its lookup. Redis only: nothing here calls RingCentral or a CRM.
  */
-export function createCallIntake({ config, callState, queues, logger }: Deps) {
+export function createCallIntake({ config, account, callState, queues, logger }: Deps) {
   async function scheduleLookup(telephonySessionId: string, accountId: string, delayMs: number) {
     // The job id is the call: a second end event, a redelivery or another api process adds nothing.
     await queues.enrich.add(
@@ -38,6 +41,8 @@ export function createCallIntake({ config, callState, queues, logger }: Deps) {
     scheduleLookup,
     async accept(notification: Notification, body: TelephonySessionBody): Promise<IntakeOutcome> {
       const accountId = accountIdOf(notification, body);
+      const ours = await account.known();
+      if (ours !== undefined && accountId !== ours) return 'other-account';
       const parties = body.parties.map((party) => toSnapshot(party, body));
       const { duplicate, awaitingLookup, partiesDropped } = await callState.record({
         uuid: notification.uuid,

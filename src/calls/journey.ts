@@ -7,7 +7,16 @@ import type { Keys } from '../infra/keys.js';
  */
 export interface JourneyEntry {
   at: string;
-  step: 'notification' | 'ended' | 'lookup' | 'matched' | 'not-found' | 'delivery' | 'dead-letter' | 'replay';
+  step:
+    | 'notification'
+    | 'ended'
+    | 'lookup'
+    | 'matched'
+    | 'not-found'
+    | 'ignored'
+    | 'delivery'
+    | 'dead-letter'
+    | 'replay';
   [detail: string]: unknown;
 }
 

@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { DeliveryScheduler } from '../deliver/schedule.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { EnrichJobData } from '../queues.js';
+import type { AccountIdentity } from '../ringcentral/account.js';
 import type { createCallLogPending } from './fetchers.js';
 import { recordLookup } from './history.js';
 import {
@@ -22,6 +23,7 @@ import type { SharedListing } from './shared-listing.js';
 
 interface Deps {
   config: Config;
+  account: Pick<AccountIdentity, 'isOurs'>;
   callState: CallState;
   journey: Journey;
   activeCalls: SharedListing;
@@ -73,12 +75,15 @@ export function createEnrichProcessor(deps: Deps) {
     call: CallMeta,
     plan: Extract<LookupPlan, { action: 'lookup' }>,
   ) {
-    // The Call Log query's time range covers every call waiting for it (fetchers.ts).
-    if (plan.source === 'call-log')
-      await deps.callLogPending.add(call.accountId, call.telephonySessionId, call.firstSeenAt);
     const listing = plan.source === 'active-calls' ? deps.activeCalls : deps.callLog;
     let outcome: LookupOutcome;
     try {
+      // Only the account our credentials belong to is looked up: a call the webhook took before it
+      // knew the account, claiming another one, ends here without a RingCentral request or a delivery.
+      if (!(await deps.account.isOurs(call.accountId))) return await ignoreOtherAccount(call);
+      // The Call Log query's time range covers every call waiting for it (fetchers.ts).
+      if (plan.source === 'call-log')
+        await deps.callLogPending.add(call.accountId, call.telephonySessionId, call.firstSeenAt);
       outcome = { result: await listing.lookup(call.accountId, call, plan.notBefore) };
     } catch (error) {
       outcome = { error };
@@ -108,6 +113,16 @@ export function createEnrichProcessor(deps: Deps) {
       case 'fail':
         throw step.error;
     }
+  }
+
+  async function ignoreOtherAccount(call: CallMeta) {
+    await journey.add(call.telephonySessionId, { step: 'ignored', reason: 'other-account' });
+    await callState.markDone(call.telephonySessionId);
+    logger.warn(
+      { telephonySessionId: call.telephonySessionId },
+      "a call of another RingCentral account was dropped: only the credentials' own account is looked up",
+    );
+    return { outcome: 'other-account' };
   }
 
   /** Moves the job back to delayed until `at`: BullMQ runs it again then, and counts no attempt. */

@@ -43,6 +43,8 @@ export function createKeys(queuePrefix: string) {
     /** Shared RingCentral token store (the SDK's localStorage) and its login lock. */
     token: (item: string) => `${ns}:token:${item}`,
     loginLock: () => `${ns}:lock:login`,
+    /** The RingCentral account id the credentials belong to (learned from `GET /account/~`). */
+    account: () => `${ns}:account`,
     /** Adapter state (e.g. call -> CRM record id). */
     adapter: (adapterName: string) => `${ns}:adapter:${adapterName}`,
     /** RingCentral extension and account facts (owner mapping, time zone), cached for every process. */

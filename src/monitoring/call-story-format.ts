@@ -57,6 +57,10 @@ function describeStep(entry: JourneyEntry): string {
         (d.reason ? ` - ${String(d.reason)}` : '') +
         (d.retryAt ? `; next attempt at ${String(d.retryAt)}` : '')
       );
+    case 'ignored':
+      return d.reason === 'other-account'
+        ? 'not looked up: the notification named another RingCentral account than ours'
+        : String(d.reason);
     case 'dead-letter':
       return `${String(d.stage)}: ${String(d.error)}`;
     case 'replay':
