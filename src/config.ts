@@ -96,6 +96,12 @@ const envSchema = z.object({
   ENRICH_CALL_LOG_INTERVAL_MS: ms(20_000),
   /** A call with no event for this long is treated as ended (a lost Disconnected must not strand it). */
   ENRICH_QUIET_PERIOD_MS: ms(4 * 60 * 60 * 1000),
+  /**
+   * How long past the Call Log window a call keeps being looked up when RingCentral itself failed
+   * (5xx, 429, network, login) and never answered the Call Log question: such a call is not "not found".
+   * After this it is dead-lettered (replayable with `rc-enrich dlq replay`).
+   */
+  ENRICH_UNAVAILABLE_RETRY_MS: ms(6 * 60 * 60 * 1000),
   /** What to do with a call never found: deliver what the notifications told us, or dead-letter it. */
   ENRICH_NOT_FOUND: z.enum(['deliver', 'dead-letter']).default('deliver'),
   ENRICH_CONCURRENCY: positive(50),
@@ -185,6 +191,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
       callLogWindowMs: e.ENRICH_CALL_LOG_WINDOW_MS,
       callLogIntervalMs: e.ENRICH_CALL_LOG_INTERVAL_MS,
       quietPeriodMs: e.ENRICH_QUIET_PERIOD_MS,
+      unavailableRetryMs: e.ENRICH_UNAVAILABLE_RETRY_MS,
       notFound: e.ENRICH_NOT_FOUND,
       concurrency: e.ENRICH_CONCURRENCY,
     },

@@ -1,6 +1,6 @@
 import type { ListingKind } from './listing-store.js';
 import type { LookupOutcome } from './plan.js';
-import { LoginError, RetryableError } from '../errors.js';
+import { LoginError, ReauthenticateError, RetryableError } from '../errors.js';
 
 /** What earlier runs of a call's job saw in one source. */
 export interface SourceHistory {
@@ -32,7 +32,7 @@ export function recordLookup(
   const before = history?.[source] ?? empty;
   let after: SourceHistory | undefined;
   if ('error' in outcome) {
-    if (outcome.error instanceof RetryableError || outcome.error instanceof LoginError) {
+    if (isRingCentralFailure(outcome.error)) {
       after = { ...before, failures: before.failures + 1 };
     }
   } else if (outcome.result.status === 'absent' || outcome.result.status === 'in-progress') {
@@ -42,4 +42,11 @@ export function recordLookup(
     }
   }
   return after ? { ...history, [source]: after } : history;
+}
+
+/** RingCentral could not be asked (429, 5xx, network, login, a 401): says nothing about the call. */
+export function isRingCentralFailure(error: unknown): boolean {
+  return (
+    error instanceof RetryableError || error instanceof LoginError || error instanceof ReauthenticateError
+  );
 }

@@ -1,6 +1,6 @@
 import type { CallMeta } from '../calls/call-state.js';
 import type { CallSource, RingCentralCallRecord } from '../calls/types.js';
-import { LoginError, PermanentError, RetryableError } from '../errors.js';
+import { LoginError, PermanentError, ReauthenticateError, RetryableError } from '../errors.js';
 import type { EnrichJobData } from '../queues.js';
 import type { ListingKind } from './listing-store.js';
 import type { LookupResult } from './shared-listing.js';
@@ -20,6 +20,8 @@ export interface LookupWindows {
   /** How long the Call Log is asked, from the end of the call (or from a dead-letter replay). */
   callLogWindowMs: number;
   quietPeriodMs: number;
+  /** How long past the Call Log window a call is still asked for when RingCentral never answered. */
+  unavailableRetryMs: number;
 }
 
 /** How long to wait when a lookup failed for a reason that will pass. */
@@ -45,7 +47,9 @@ export type LookupPlan =
   | { action: 'wait'; until: number; reason: WaitReason }
   /** Look the call up in a listing of `source` sent at or after `notBefore`; this source is tried until `until`. */
   | { action: 'lookup'; source: ListingKind; notBefore: number; until: number }
-  | { action: 'not-found' };
+  | { action: 'not-found' }
+  /** RingCentral failed every time it was asked the Call Log question, past the bounded extra time. */
+  | { action: 'unavailable'; failures: number };
 
 /** When a call's record is due, and until when each source is worth asking. */
 export interface LookupDeadlines {
@@ -79,8 +83,17 @@ export function planLookup(call: CallMeta, job: LookupJob, windows: LookupWindow
   if (now < activeUntil && job.replayedAt === undefined) {
     return { action: 'lookup', source: 'active-calls', notBefore: dueAt, until: activeUntil };
   }
-  if (now < callLogUntil) {
-    return { action: 'lookup', source: 'call-log', notBefore: job.replayedAt ?? dueAt, until: callLogUntil };
+  const notBefore = job.replayedAt ?? dueAt;
+  if (now < callLogUntil) return { action: 'lookup', source: 'call-log', notBefore, until: callLogUntil };
+  // Not found means RingCentral answered and did not have it. A Call Log that only ever failed (an
+  // outage, a 429 storm, refused credentials) is asked again for a bounded time, then dead-lettered.
+  // (Failing Active Calls can use up the Call Log window before it is ever asked: that counts too.)
+  const { 'call-log': callLog, 'active-calls': active } = job.lookups ?? {};
+  const failures = (callLog?.failures ?? 0) + (active?.failures ?? 0);
+  if ((callLog?.misses ?? 0) === 0 && failures > 0) {
+    const until = callLogUntil + windows.unavailableRetryMs;
+    if (now < until) return { action: 'lookup', source: 'call-log', notBefore, until };
+    return { action: 'unavailable', failures };
   }
   return { action: 'not-found' };
 }
@@ -113,6 +126,9 @@ export function afterLookup(
   // LoginError is a PermanentError for everyone else; here it only means "wait for the operator".
   if (error instanceof LoginError)
     return { action: 'wait', until: now + limits.loginRetryMs, reason: 'login' };
+  // A 401 on a request: the client dropped the token, the next run logs in again. Costs no attempt.
+  if (error instanceof ReauthenticateError)
+    return { action: 'wait', until: now + limits.retryMs, reason: 'retry-later' };
   if (error instanceof RetryableError) {
     return { action: 'wait', until: now + (error.retryAfterMs ?? limits.retryMs), reason: 'retry-later' };
   }

@@ -9,7 +9,7 @@ import type { Metrics } from '../infra/metrics.js';
 import type { EnrichJobData } from '../queues.js';
 import type { AccountIdentity } from '../ringcentral/account.js';
 import type { createCallLogPending } from './fetchers.js';
-import { recordLookup } from './history.js';
+import { isRingCentralFailure, recordLookup } from './history.js';
 import {
   afterLookup,
   defaultLookupLimits,
@@ -64,6 +64,8 @@ export function createEnrichProcessor(deps: Deps) {
         return delayUntil(job, plan.until, token);
       case 'not-found':
         return notFound(call);
+      case 'unavailable':
+        return ringCentralUnavailable(call, plan.failures);
       case 'lookup':
         return lookUp(job, token, call, plan);
     }
@@ -111,6 +113,15 @@ export function createEnrichProcessor(deps: Deps) {
         });
         throw new UnrecoverableError(step.reason);
       case 'fail':
+        // The last attempt: the job fails for good, so the story and the dead-letter count say so.
+        if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+          metrics?.callsDeadLettered.inc({ stage: 'enrich' });
+          await journey.add(call.telephonySessionId, {
+            step: 'dead-letter',
+            stage: 'enrich',
+            error: step.error instanceof Error ? step.error.message : String(step.error),
+          });
+        }
         throw step.error;
     }
   }
@@ -139,6 +150,17 @@ export function createEnrichProcessor(deps: Deps) {
   ) {
     const lookups = recordLookup(job.data.lookups, kind, outcome);
     if (lookups !== job.data.lookups) await job.updateData({ ...job.data, lookups });
+    // A lookup RingCentral failed is worth a line: the first of a run of failures, then every tenth.
+    const failures = lookups?.[kind]?.failures ?? 0;
+    if ('error' in outcome && isRingCentralFailure(outcome.error) && failures % 10 === 1) {
+      await journey.add(call.telephonySessionId, {
+        step: 'lookup',
+        kind,
+        result: 'failed',
+        failures,
+        error: outcome.error instanceof Error ? outcome.error.message : String(outcome.error),
+      });
+    }
     // Only lookups that sent a request are worth a line in the call's story.
     if ('result' in outcome && outcome.result.fetched) {
       await journey.add(call.telephonySessionId, {
@@ -148,6 +170,17 @@ export function createEnrichProcessor(deps: Deps) {
         result: outcome.result.status,
       });
     }
+  }
+
+  async function ringCentralUnavailable(call: CallMeta, failures: number) {
+    const error =
+      `RingCentral failed all ${failures} Call Log lookups of this call (outage, rate limit or credentials), ` +
+      'past the window and ENRICH_UNAVAILABLE_RETRY_MS: it was never answered, so it is not "not found". ' +
+      'Replay it with `rc-enrich dlq replay` once RingCentral answers.';
+    metrics?.callsDeadLettered.inc({ stage: 'enrich' });
+    await journey.add(call.telephonySessionId, { step: 'dead-letter', stage: 'enrich', error });
+    await deps.callLogPending.remove(call.accountId, call.telephonySessionId);
+    throw new UnrecoverableError(error);
   }
 
   async function notFound(call: CallMeta) {

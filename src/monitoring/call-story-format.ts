@@ -42,6 +42,8 @@ function describeStep(entry: JourneyEntry): string {
         ? 'no event for the quiet period: treated as ended'
         : 'all parties disconnected';
     case 'lookup':
+      if (d.result === 'failed')
+        return `${String(d.kind)}: RingCentral failed (${String(d.failures)} in a row): ${String(d.error)}`;
       return `${String(d.kind)}: ${String(d.result)}${d.fetchId ? ` (fetch ${String(d.fetchId)})` : ''}`;
     case 'matched':
       return `record found via ${String(d.source)}, ${String(d.records)} record(s)`;

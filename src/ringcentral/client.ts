@@ -2,7 +2,7 @@ import { SDK, type SendOptions } from '@ringcentral/sdk';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { ErrorCode, PermanentError, RetryableError } from '../errors.js';
+import { ErrorCode, PermanentError, ReauthenticateError, RetryableError } from '../errors.js';
 import type { Keys } from '../infra/keys.js';
 import type { Metrics } from '../infra/metrics.js';
 import { withTimeout } from '../infra/timeout.js';
@@ -119,6 +119,9 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
         );
         await budget.penalize(classified.retryAfterMs);
       }
+      // RingCentral no longer takes the shared token (revoked, or the app's session ended): drop it, so
+      // the next request logs in again instead of every process sending it until it expires.
+      if (classified instanceof ReauthenticateError) await platform.auth().cancelAccessToken();
       throw classified;
     }
   }

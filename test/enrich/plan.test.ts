@@ -24,6 +24,7 @@ const windows = {
   activeWindowMs: 115_000,
   callLogWindowMs: 600_000,
   quietPeriodMs: 4 * 3600_000,
+  unavailableRetryMs: 6 * 3600_000,
 };
 const limits = { loginRetryMs: 60_000, retryMs: 5_000 };
 const ended = 1_000_000;
@@ -127,6 +128,39 @@ describe('planLookup › one run of a call’s job', () => {
   });
 });
 
+describe('planLookup › RingCentral failures are not "not found"', () => {
+  const closed = ended + 600_000;
+  const grace = 6 * 3600_000;
+  const failedOnly: LookupJob = { lookups: { 'call-log': { misses: 0, failures: 4 } } };
+  const answered: LookupJob = { lookups: { 'call-log': { misses: 1, failures: 0, lastListedAt: ended } } };
+  const activeAnswered: LookupJob = {
+    lookups: { 'active-calls': { misses: 9, failures: 0 }, 'call-log': { misses: 0, failures: 2 } },
+  };
+  it.each<[string, LookupJob, number, LookupPlan]>([
+    ['the Call Log answered without it: not found', answered, closed, { action: 'not-found' }],
+    [
+      'the Call Log only ever failed: asked again past the window',
+      failedOnly,
+      closed,
+      { action: 'lookup', source: 'call-log', notBefore: ended + 3_000, until: closed + grace },
+    ],
+    [
+      'Active Calls answering does not make it not-found while the Call Log failed',
+      activeAnswered,
+      closed + 1,
+      { action: 'lookup', source: 'call-log', notBefore: ended + 3_000, until: closed + grace },
+    ],
+    [
+      'bounded: past the extra time, unavailable',
+      failedOnly,
+      closed + grace,
+      { action: 'unavailable', failures: 4 },
+    ],
+  ])('%s', (_name, job, now, plan) => {
+    expect(planLookup(call(), job, windows, now)).toEqual(plan);
+  });
+});
+
 describe('afterLookup › what a lookup’s answer leads to', () => {
   const now = ended + 20_000;
   const active = {
@@ -221,8 +255,12 @@ describe('afterLookup › what a lookup’s answer leads to', () => {
     expect(afterLookup(plan, outcome, limits, now)).toEqual(step);
   });
 
-  it('a 401 the client could not mend fails the attempt (BullMQ retries it)', () => {
+  it('a 401 waits for the next run (the client dropped the token) instead of burning an attempt', () => {
     const error = new ReauthenticateError('HTTP 401');
-    expect(afterLookup(active, { error }, limits, now)).toEqual({ action: 'fail', error });
+    expect(afterLookup(active, { error }, limits, now)).toEqual({
+      action: 'wait',
+      until: now + 5_000,
+      reason: 'retry-later',
+    });
   });
 });
