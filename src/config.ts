@@ -114,12 +114,16 @@ const envSchema = z.object({
   /** Pause for every Heavy request after a 429 without Retry-After (RingCentral says 30 s). */
   RC_DEFAULT_RETRY_AFTER_MS: positive(30_000),
   RC_REQUEST_TIMEOUT_MS: positive(15_000),
+  /** Longest pause a RingCentral `Retry-After` may impose (longer ones are capped, logged and counted). */
+  RC_MAX_RETRY_AFTER_MS: positive(5 * 60 * 1000),
 
   DELIVERY_ATTEMPTS: positive(25),
   DELIVERY_BACKOFF_MS: positive(5_000),
   DELIVERY_MAX_BACKOFF_MS: positive(60 * 60 * 1000),
   DELIVERY_CONCURRENCY: positive(10),
   DELIVERY_TIMEOUT_MS: positive(15_000),
+  /** Longest wait a CRM's `Retry-After` may impose on a delivery (longer ones are capped, logged and counted). */
+  DELIVERY_MAX_RETRY_AFTER_MS: positive(60 * 60 * 1000),
 
   /** How long a worker's claim on a job lasts without renewal: a killed worker's jobs return after this. */
   WORKER_LOCK_DURATION_MS: positive(30_000),
@@ -169,6 +173,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
         windowMs: e.RC_HEAVY_WINDOW_MS,
         safetyMs: e.RC_HEAVY_SAFETY_MS,
         defaultRetryAfterMs: e.RC_DEFAULT_RETRY_AFTER_MS,
+        maxRetryAfterMs: e.RC_MAX_RETRY_AFTER_MS,
       },
     },
     webhook: {
@@ -201,6 +206,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
       maxBackoffMs: e.DELIVERY_MAX_BACKOFF_MS,
       concurrency: e.DELIVERY_CONCURRENCY,
       timeoutMs: e.DELIVERY_TIMEOUT_MS,
+      maxRetryAfterMs: e.DELIVERY_MAX_RETRY_AFTER_MS,
     },
     workers: { lockDurationMs: e.WORKER_LOCK_DURATION_MS, stalledIntervalMs: e.WORKER_STALLED_INTERVAL_MS },
     subscription: {

@@ -76,6 +76,7 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
         backoffStrategy: crmBackoff({
           baseMs: config.delivery.backoffMs,
           maxMs: config.delivery.maxBackoffMs,
+          maxRetryAfterMs: config.delivery.maxRetryAfterMs,
         }),
       },
     },

@@ -1,13 +1,16 @@
 import { RetryableError } from '../errors.js';
+import { capRetryAfter } from '../infra/retry-after-cap.js';
 
 export interface BackoffSettings {
   baseMs: number;
   maxMs: number;
+  /** DELIVERY_MAX_RETRY_AFTER_MS: a CRM's Retry-After is honoured up to this long, no longer. */
+  maxRetryAfterMs: number;
 }
 
 /**
  * How long to wait before the next attempt at a delivery: exponential with jitter, capped, and never
- * sooner than the CRM's `Retry-After`. With the defaults (5 s doubling to 1 h, 25 attempts) a CRM may
+ * sooner than the CRM's `Retry-After` (itself capped at DELIVERY_MAX_RETRY_AFTER_MS). With the defaults (5 s doubling to 1 h, 25 attempts) a CRM may
  * be down for about 15 hours before a call becomes a dead letter.
  *
  * `attempt` is the attempt that just failed, counted from 1; `random` is in [0, 1).
@@ -15,12 +18,12 @@ export interface BackoffSettings {
 export function retryDelayMs(
   attempt: number,
   err: unknown,
-  { baseMs, maxMs }: BackoffSettings,
+  { baseMs, maxMs, maxRetryAfterMs }: BackoffSettings,
   random: () => number = Math.random,
 ): number {
   const exponential = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   const jittered = Math.round(exponential * (0.8 + 0.4 * random()));
-  return Math.max(jittered, retryAfterOf(err) ?? 0);
+  return Math.max(jittered, capRetryAfter(retryAfterOf(err) ?? 0, maxRetryAfterMs).ms);
 }
 
 /** Our own errors carry `retryAfterMs`; a user adapter may set the same property on any Error. */

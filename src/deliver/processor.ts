@@ -27,7 +27,11 @@ interface Deps {
 export function createDeliverProcessor({ adapters, config, journey, logger, metrics, filter }: Deps) {
   const limitsOf = (job: Job<DeliverJobData>): DeliveryLimits => ({
     attempts: job.opts.attempts ?? 1,
-    backoff: { baseMs: config.delivery.backoffMs, maxMs: config.delivery.maxBackoffMs },
+    backoff: {
+      baseMs: config.delivery.backoffMs,
+      maxMs: config.delivery.maxBackoffMs,
+      maxRetryAfterMs: config.delivery.maxRetryAfterMs,
+    },
   });
   return async (job: Job<DeliverJobData>, _token?: string, shutdown?: AbortSignal) => {
     const { adapter: name, call, idempotencyKey } = job.data;
@@ -105,6 +109,13 @@ export function createDeliverProcessor({ adapters, config, journey, logger, metr
           retryAt,
         });
         log.warn({ err: verdict.error, outcome: 'retry', retryAt }, 'CRM delivery failed');
+        if (verdict.retryAfterAskedMs !== undefined) {
+          metrics?.retryAfterCapped.inc({ target: 'crm' });
+          log.warn(
+            { retryAfterMs: verdict.retryAfterAskedMs, cappedToMs: config.delivery.maxRetryAfterMs },
+            'the CRM asked to wait longer than DELIVERY_MAX_RETRY_AFTER_MS: retrying at the cap instead',
+          );
+        }
         // BullMQ's backoff for this queue (crmBackoff) reads the time back from the error.
         throw new ScheduledRetry(verdict.error, verdict.at, { cause: verdict.cause });
       }

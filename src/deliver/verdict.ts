@@ -1,5 +1,6 @@
 import { PermanentError } from '../errors.js';
-import { retryDelayMs, type BackoffSettings } from './backoff.js';
+import { capRetryAfter } from '../infra/retry-after-cap.js';
+import { retryAfterOf, retryDelayMs, type BackoffSettings } from './backoff.js';
 
 /** What the deliver processor reads to judge an attempt. */
 export interface DeliveryLimits {
@@ -13,7 +14,8 @@ export type AttemptResult = { ok: true } | { ok: false; error: unknown };
 export type DeliveryVerdict =
   | { outcome: 'delivered' }
   /** `error` is the failure's message for the story and logs; `cause` the failure itself. */
-  | { outcome: 'retry'; at: number; error: string; cause: unknown }
+  /** `retryAfterAskedMs`: the CRM's Retry-After, when it was longer than the cap and shortened. */
+  | { outcome: 'retry'; at: number; error: string; cause: unknown; retryAfterAskedMs?: number }
   | { outcome: 'dead-letter'; error: string; permanent: boolean; cause: unknown };
 
 /**
@@ -36,5 +38,13 @@ export function deliveryVerdict(
   if (permanent || attempt >= limits.attempts)
     return { outcome: 'dead-letter', error: message, permanent, cause: error };
   const at = now + retryDelayMs(attempt, error, limits.backoff, random);
-  return { outcome: 'retry', at, error: message, cause: error };
+  const asked = retryAfterOf(error);
+  const { askedMs } = capRetryAfter(asked ?? 0, limits.backoff.maxRetryAfterMs);
+  return {
+    outcome: 'retry',
+    at,
+    error: message,
+    cause: error,
+    ...(askedMs !== undefined ? { retryAfterAskedMs: askedMs } : {}),
+  };
 }

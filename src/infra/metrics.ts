@@ -66,6 +66,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       'rc_enrich_ringcentral_budget_penalty_seconds',
       'Seconds left of the pause after a 429 (Retry-After), by API group; 0 when none',
     ),
+    retryAfterCapped: new Counter({
+      name: 'rc_enrich_retry_after_capped_total',
+      help: 'Retry-After answers longer than the cap (DELIVERY_MAX_RETRY_AFTER_MS, RC_MAX_RETRY_AFTER_MS) and shortened to it, by target (crm, ringcentral)',
+      labelNames: ['target'] as const,
+      registers,
+    }),
     crmDeliveries: new Counter({
       name: 'rc_enrich_crm_deliveries_total',
       help: 'CRM delivery attempts, by adapter and outcome (delivered, skipped, retry, dead-letter)',

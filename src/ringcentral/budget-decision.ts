@@ -1,3 +1,4 @@
+import { capRetryAfter } from '../infra/retry-after-cap.js';
 import type { ApiGroup, RequestPriority } from './budget.js';
 
 /** Most urgent first: a waiting request holds back every less urgent one. */
@@ -92,9 +93,16 @@ export function readRateLimitHeaders(headers: Headers): LearnedLimits | undefine
   };
 }
 
-/** How long a refused group waits: what `Retry-After` said, else RingCentral's advice for a 429 without it. */
-export function penaltyMs(retryAfterMs: number | undefined, defaultRetryAfterMs: number): number {
-  return Math.max(1, retryAfterMs ?? defaultRetryAfterMs);
+/**
+ * How long a refused group waits: what `Retry-After` said, else RingCentral's advice for a 429 without
+ * it, and never longer than RC_MAX_RETRY_AFTER_MS (the client logs and counts when that applies).
+ */
+export function penaltyMs(
+  retryAfterMs: number | undefined,
+  defaultRetryAfterMs: number,
+  maxRetryAfterMs: number,
+): number {
+  return Math.max(1, capRetryAfter(retryAfterMs ?? defaultRetryAfterMs, maxRetryAfterMs).ms);
 }
 
 /** What `/metrics` and `rc-enrich queues` show of one group. */

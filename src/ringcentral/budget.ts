@@ -27,6 +27,8 @@ export interface BudgetLimits {
   /** Added to the window: RingCentral counts a request when it arrives, we count it when it leaves. */
   safetyMs: number;
   defaultRetryAfterMs: number;
+  /** RC_MAX_RETRY_AFTER_MS: no 429 pauses the group longer than this. */
+  maxRetryAfterMs: number;
 }
 
 // Shared by every process through Redis, timed by Redis's own clock so hosts need not agree on time.
@@ -184,7 +186,7 @@ export function createBudget(redis: Redis, keys: Keys, group: ApiGroup, limits: 
         2,
         penalty,
         version,
-        penaltyMs(retryAfterMs, limits.defaultRetryAfterMs),
+        penaltyMs(retryAfterMs, limits.defaultRetryAfterMs, limits.maxRetryAfterMs),
       );
     },
     /** Used, reserved, penalty: what /metrics and `rc-enrich queues` show. */

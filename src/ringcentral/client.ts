@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { ErrorCode, PermanentError, ReauthenticateError, RetryableError } from '../errors.js';
 import type { Keys } from '../infra/keys.js';
 import type { Metrics } from '../infra/metrics.js';
+import { capRetryAfter } from '../infra/retry-after-cap.js';
 import { withTimeout } from '../infra/timeout.js';
 import { createBudgets, type ApiGroup, type RequestPriority } from './budget.js';
 import { classifyRingCentralError, statusOf } from './classify.js';
@@ -108,7 +109,10 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
       // A login the SDK started inside send() (the token lapsed just now) was counted as Auth already.
       if (isLoginFailure(err)) throw err;
       metrics?.ringcentralRequests.inc({ group: req.group, status: statusOf(err) });
-      const classified = await classifyRingCentralError(err, context, rc.heavy.defaultRetryAfterMs);
+      const classified = capped(
+        await classifyRingCentralError(err, context, rc.heavy.defaultRetryAfterMs),
+        req.group,
+      );
       const response = (err as { response?: Response }).response;
       if (response) await budget.observe(response.headers);
       if (classified instanceof RetryableError && classified.code === ErrorCode.RateLimited) {
@@ -124,6 +128,19 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
       if (classified instanceof ReauthenticateError) await platform.auth().cancelAccessToken();
       throw classified;
     }
+  }
+
+  /** A Retry-After longer than RC_MAX_RETRY_AFTER_MS is shortened to it, with a log line and a count. */
+  function capped(error: Error, group: ApiGroup): Error {
+    if (!(error instanceof RetryableError) || error.retryAfterMs === undefined) return error;
+    const { ms, askedMs } = capRetryAfter(error.retryAfterMs, rc.heavy.maxRetryAfterMs);
+    if (askedMs === undefined) return error;
+    metrics?.retryAfterCapped.inc({ target: 'ringcentral' });
+    logger.warn(
+      { group, retryAfterMs: askedMs, cappedToMs: ms },
+      'RingCentral asked to wait longer than RC_MAX_RETRY_AFTER_MS: waiting the cap instead',
+    );
+    return new RetryableError(error.message, error.code, ms, { cause: error.cause });
   }
 
   /**

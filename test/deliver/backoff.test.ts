@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { crmBackoff, retryAfterOf, retryDelayMs, ScheduledRetry } from '../../src/deliver/backoff.js';
 import { ErrorCode, RetryableDeliveryError, RetryableError } from '../../src/errors.js';
 
-const settings = { baseMs: 5_000, maxMs: 3_600_000 };
+const settings = { baseMs: 5_000, maxMs: 3_600_000, maxRetryAfterMs: 3_600_000 };
 // random() = 0.5 is the middle of the jitter band: exactly the exponential figure.
 const middle = () => 0.5;
 

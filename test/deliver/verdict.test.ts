@@ -7,7 +7,7 @@ import {
   RetryableDeliveryError,
 } from '../../src/errors.js';
 
-const limits = { attempts: 25, backoff: { baseMs: 5_000, maxMs: 3_600_000 } };
+const limits = { attempts: 25, backoff: { baseMs: 5_000, maxMs: 3_600_000, maxRetryAfterMs: 3_600_000 } };
 const now = 1_000_000;
 const middle = () => 0.5;
 const failed = (error: unknown): AttemptResult => ({ ok: false, error });
@@ -15,6 +15,7 @@ const failed = (error: unknown): AttemptResult => ({ ok: false, error });
 describe('deliveryVerdict › what one attempt at a CRM leads to', () => {
   const down = new Error('HTTP 503 from the CRM');
   const busy = new RetryableDeliveryError('HTTP 429', 120_000);
+  const parked = new RetryableDeliveryError('HTTP 429', 41 * 24 * 3_600_000);
   const rejected = new PermanentDeliveryError('HTTP 422: no such owner');
   const markedPermanent = Object.assign(new Error('bad record'), { permanent: true });
   const permission = new PermanentError('HTTP 403', ErrorCode.PermissionDenied);
@@ -39,6 +40,19 @@ describe('deliveryVerdict › what one attempt at a CRM leads to', () => {
       failed(busy),
       1,
       { outcome: 'retry', at: now + 120_000, error: 'HTTP 429', cause: busy },
+    ],
+    [
+      // One 429 parked a delivery for 41 days: the wait is capped, and the verdict says what was asked.
+      'a CRM Retry-After of 41 days: retry at DELIVERY_MAX_RETRY_AFTER_MS, saying what was asked',
+      failed(parked),
+      1,
+      {
+        outcome: 'retry',
+        at: now + 3_600_000,
+        error: 'HTTP 429',
+        cause: parked,
+        retryAfterAskedMs: 41 * 24 * 3_600_000,
+      },
     ],
     [
       'the last attempt failed: dead letter',

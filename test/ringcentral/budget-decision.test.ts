@@ -105,8 +105,10 @@ describe('budget decision › penalty (any group, Auth included)', () => {
     { retryAfterMs: 60_000, expected: 60_000 },
     { retryAfterMs: undefined, expected: 30_000 },
     { retryAfterMs: 0, expected: 1 },
+    // One 429 saying "24 hours" stopped every Heavy lookup for a day: capped at RC_MAX_RETRY_AFTER_MS.
+    { retryAfterMs: 24 * 3600_000, expected: 300_000 },
   ])('Retry-After $retryAfterMs → penalty $expected ms', ({ retryAfterMs, expected }) => {
-    expect(penaltyMs(retryAfterMs, 30_000)).toBe(expected);
+    expect(penaltyMs(retryAfterMs, 30_000, 300_000)).toBe(expected);
   });
 });
 

@@ -5,7 +5,7 @@ import { createKeys } from '../../src/infra/keys.js';
 import { cleanupPrefix, redisUrl } from '../helpers/config.js';
 
 const prefix = `test-budget-${process.pid}`;
-const limits = { limit: 3, windowMs: 400, safetyMs: 0, defaultRetryAfterMs: 300 };
+const limits = { limit: 3, windowMs: 400, safetyMs: 0, defaultRetryAfterMs: 300, maxRetryAfterMs: 300_000 };
 let a: Redis;
 let b: Redis;
 beforeAll(() => {
