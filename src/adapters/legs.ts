@@ -53,7 +53,8 @@ export type HandlingBasis =
   | 'placed' // an outbound call: the person who dialled
   | 'voicemail' // left in a person's mailbox (handler set) or a shared one (no handler)
   | 'nobody-answered' // people rang, nobody picked up
-  | 'before-extension'; // ended in the IVR or the queue before any person rang
+  | 'before-extension' // ended in the IVR or the queue before any person rang
+  | 'unidentified'; // answered, but the records (Simple view, no legs) name no person
 
 export interface CallHandling {
   outcome: CallOutcome;
@@ -63,6 +64,14 @@ export interface CallHandling {
   basis: HandlingBasis;
   /** The path of the call in words, one line per leg, for the record's body. */
   path: string[];
+}
+
+/**
+ * Whether the legs tell the whole path: the Call Log's Detailed view (`legs[]`) and the notifications
+ * do; Active Calls' records (Simple view) may leave out the person who took the call.
+ */
+export function legsComplete(call: EnrichedCall): boolean {
+  return call.records.length === 0 || call.records.some((record) => Array.isArray(record.legs));
 }
 
 /** Every leg of the call, oldest first. */
@@ -91,6 +100,8 @@ export function decideHandling(input: {
   /** The call's own result (the first record's), for what the legs do not say. */
   result?: string;
   kindOf: (extensionId: string) => ExtensionKind;
+  /** False when the legs may leave people out (see `legsComplete`): then no leg to a person proves nothing. */
+  complete?: boolean;
   outcomes?: OutcomeMap;
 }): CallHandling {
   const { legs, kindOf, outcomes } = input;
@@ -127,6 +138,8 @@ export function decideHandling(input: {
       path,
     };
   }
+  if (people.length === 0 && input.complete === false && overall === 'connected')
+    return { outcome: 'connected', result: input.result, basis: 'unidentified', path };
   if (people.length === 0) {
     // Never reached a person: the caller gave up in the IVR or the queue (unless the call failed).
     const failed = ['busy', 'rejected', 'failed'].includes(overall);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decideHandling, extensionKind, legsOf, type ExtensionKind } from '../../src/adapters/legs.js';
+import {
+  decideHandling,
+  extensionKind,
+  legsComplete,
+  legsOf,
+  type ExtensionKind,
+} from '../../src/adapters/legs.js';
 import { summarizeCall } from '../../src/adapters/summary.js';
 import type { EnrichedCall } from '../../src/calls/types.js';
 import {
@@ -69,6 +75,23 @@ describe('legs › the call as the caller lived it', () => {
   it('without extension info the IVR counts as a person (documented limit)', () => {
     const handling = handle(abandonedInIvr(), nothingKnown);
     expect(handling).toMatchObject({ outcome: 'connected', basis: 'answered' });
+  });
+
+  it('Active Calls records (no legs) naming only the queue › connected, not abandoned, owner unknown', () => {
+    const call = inboundCall({
+      extension: { id: 7002 },
+      to: { phoneNumber: '+16505550111', name: 'Sales Queue' },
+    });
+    const handling = decideHandling({
+      direction: 'inbound',
+      legs: legsOf(call),
+      result: 'Accepted',
+      kindOf: known,
+      complete: legsComplete(call),
+    });
+    expect(handling).toMatchObject({ outcome: 'connected', basis: 'unidentified' });
+    expect(handling.handler).toBeUndefined();
+    expect(legsComplete(abandonedInIvr())).toBe(true);
   });
 
   it('a single answered record › its extension handled it', () => {

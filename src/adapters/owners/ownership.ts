@@ -4,6 +4,7 @@ import {
   decideHandling,
   extensionKind,
   legExtensions,
+  legsComplete,
   legsOf,
   type CallHandler,
   type CallHandling,
@@ -47,6 +48,7 @@ const basisText: Record<HandlingBasis, string> = {
   voicemail: 'voicemail',
   'nobody-answered': 'nobody answered',
   'before-extension': 'ended in the IVR or queue before reaching a person',
+  unidentified: "answered, but RingCentral's records name no person",
 };
 
 /**
@@ -98,6 +100,7 @@ export function createOwnership(deps: Deps) {
         direction: summary.direction,
         legs,
         result: summary.result,
+        complete: legsComplete(call),
         kindOf: (id) => extensionKind(infos.get(id)?.type),
         outcomes: deps.outcomes,
       });
