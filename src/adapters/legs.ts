@@ -138,7 +138,12 @@ export function decideHandling(input: {
       path,
     };
   }
-  if (people.length === 0 && input.complete === false && overall === 'connected')
+  // Records without legs that name only a queue (or nothing) may have left out the agent who answered;
+  // a call that only an IVR menu took was abandoned there.
+  const onlyIvr =
+    legs.some((leg) => leg.extensionId) &&
+    legs.every((leg) => !leg.extensionId || kindOf(leg.extensionId) === 'ivr');
+  if (people.length === 0 && input.complete === false && overall === 'connected' && !onlyIvr)
     return { outcome: 'connected', result: input.result, basis: 'unidentified', path };
   if (people.length === 0) {
     // Never reached a person: the caller gave up in the IVR or the queue (unless the call failed).

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loggedIn, manualClock, sdkFailure, startFake, type Json } from './helpers.js';
+import { sdkFailure, startCallLogFake, type Json } from './helpers.js';
 
 async function setup() {
-  const clock = manualClock();
-  const fake = await startFake({
-    now: clock.now,
-    callLogVisibilityMs: [2_000, 4_000],
-    rateLimits: { Heavy: { limit: 100, windowMs: 60_000, penaltyMs: 60_000 } },
-  });
-  const { platform } = await loggedIn(fake);
+  const { clock, fake, platform } = await startCallLogFake();
   const query = async (
     params: Record<string, string | string[]> = {},
     path = '/restapi/v1.0/account/~/call-log',

@@ -31,6 +31,22 @@ export async function startFake(options: FakeRingCentralOptions = {}): Promise<F
   return fake;
 }
 
+/**
+ * A fake on a hand-moved clock whose Call Log shows calls 2–4 s after they end, Heavy limit out of the
+ * way, and the real SDK logged in to it.
+ */
+export async function startCallLogFake(options: FakeRingCentralOptions = {}) {
+  const clock = manualClock();
+  const fake = await startFake({
+    now: clock.now,
+    callLogVisibilityMs: [2_000, 4_000],
+    rateLimits: { Heavy: { limit: 100, windowMs: 60_000, penaltyMs: 60_000 } },
+    ...options,
+  });
+  const { platform } = await loggedIn(fake);
+  return { clock, fake, platform };
+}
+
 /** The real SDK pointed at the fake (429s are not retried by the SDK). */
 export function sdkFor(fake: FakeRingCentral, overrides: { clientSecret?: string } = {}) {
   const sdk = new SDK({

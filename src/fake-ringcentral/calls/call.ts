@@ -40,6 +40,8 @@ export interface FakeCall {
   hold(options?: StepOptions): Promise<NotificationEnvelope[]>;
   unhold(options?: StepOptions): Promise<NotificationEnvelope[]>;
   hangUp(options?: StepOptions): Promise<NotificationEnvelope[]>;
+  /** Inbound, before an agent rings: the caller hangs up in the IVR or the queue. */
+  abandon(options?: StepOptions): Promise<NotificationEnvelope[]>;
   /** Escape hatch: one custom party event. It changes no call state, only the sequence counter. */
   emit(event: EmitOptions): Promise<NotificationEnvelope[]>;
 }
@@ -102,6 +104,7 @@ export function createFakeCall(state: CallState, emit: Emit, now: () => number):
     hold: run(steps.hold),
     unhold: run(steps.unhold),
     hangUp: run(steps.hangUp),
+    abandon: run(steps.abandon),
     emit: (event) => emit(state, [event]),
   };
 }

@@ -46,8 +46,25 @@ export function toCallLogRecord(c: CallState, ctx: RecordContext): Record<string
     name: c.agentName,
     extensionId: c.extensionId,
   });
+  // Abandoned in the IVR or the queue: nobody else took the call, the record is theirs.
+  const taker = !c.abandoned
+    ? undefined
+    : c.parties.ivr
+      ? { extensionId: ivrDefaults.extensionId, name: ivrDefaults.name }
+      : c.queue;
+  const ours = taker ? compact({ phoneNumber: c.to, ...taker }) : agent;
+  const ourExtension = taker?.extensionId ?? c.extensionId;
   const customer = compact({ phoneNumber: c.direction === 'Inbound' ? c.from : c.to, name: c.callerName });
   const extensionUri = (id: string) => `${ctx.baseUrl}/restapi/v1.0/account/${c.accountId}/extension/${id}`;
+  const extension = (id: string) => ({ id: numericId(id), uri: extensionUri(id) });
+  const message =
+    c.voicemail && ended && c.answeredAt === undefined
+      ? {
+          id: `${c.sessionId}1`,
+          type: 'VoiceMail',
+          uri: `${extensionUri(c.extensionId)}/message-store/${c.sessionId}1`,
+        }
+      : undefined;
   const common = compact({
     startTime: new Date(c.startedAt).toISOString(),
     duration: Math.round(durationMs / 1000),
@@ -57,15 +74,16 @@ export function toCallLogRecord(c: CallState, ctx: RecordContext): Record<string
     action: 'Phone Call',
     result,
     reason,
-    from: c.direction === 'Inbound' ? customer : agent,
-    to: c.direction === 'Inbound' ? agent : customer,
-    extension: { id: numericId(c.extensionId), uri: extensionUri(c.extensionId) },
+    from: c.direction === 'Inbound' ? customer : ours,
+    to: c.direction === 'Inbound' ? ours : customer,
+    extension: extension(ourExtension),
     transport: 'PSTN',
     telephonySessionId: c.telephonySessionId,
-    partyId: c.parties.agent.id,
+    partyId: taker ? (c.parties.ivr?.id ?? c.parties.pstn.id) : c.parties.agent.id,
+    message,
   });
   const record: Record<string, unknown> = {
-    uri: `${extensionUri(c.extensionId)}/call-log/${c.recordId}?view=${ctx.view}`,
+    uri: `${extensionUri(ourExtension)}/call-log/${c.recordId}?view=${ctx.view}`,
     id: c.recordId,
     sessionId: c.sessionId,
     ...common,
@@ -76,22 +94,73 @@ export function toCallLogRecord(c: CallState, ctx: RecordContext): Record<string
     // A recording that arrives late modifies the record (what a sync or a lastModifiedTime reader sees).
     const modified = record.recording ? end + c.recordingDelayMs : end;
     record.lastModifiedTime = new Date(modified).toISOString();
-    const legType = c.direction === 'Inbound' ? 'PstnToSip' : 'SipToPstnMetered';
-    const legs: Record<string, unknown>[] = [{ ...common, legType, master: true }];
-    if (c.parties.ivr) {
-      const ivr = { phoneNumber: c.to, name: ivrDefaults.name, extensionId: ivrDefaults.extensionId };
-      legs.push({
-        ...common,
-        to: ivr,
-        extension: { id: numericId(ivrDefaults.extensionId), uri: extensionUri(ivrDefaults.extensionId) },
-        partyId: c.parties.ivr.id,
-        legType: 'PstnToSip',
-        master: false,
-      });
-    }
-    record.legs = legs;
+    record.legs = detailedLegs(c, common, taker, extension);
   }
   return record;
+}
+
+type Leg = Record<string, unknown>;
+
+/**
+ * The legs of the Detailed view (`CallLogRecordLegInfo`), the master leg (ours) first: the IVR, the
+ * queue, the members rung before the agent (Missed), the agent, a transfer. Each leg starts a
+ * millisecond after the one before it, so their order is the call's.
+ */
+function detailedLegs(
+  c: CallState,
+  common: Leg,
+  taker: { extensionId: string; name?: string } | undefined,
+  extension: (id: string) => { id: number | string; uri: string },
+): Leg[] {
+  const at = (offsetMs: number) => new Date(c.startedAt + offsetMs).toISOString();
+  const toExtension = (
+    ref: { extensionId: string; name?: string },
+    offsetMs: number,
+    result: string,
+  ): Leg => ({
+    ...common,
+    startTime: at(offsetMs),
+    to: compact({ phoneNumber: c.to, name: ref.name, extensionId: ref.extensionId }),
+    extension: extension(ref.extensionId),
+    result,
+    legType: 'PstnToSip',
+    master: false,
+    partyId: undefined,
+    message: undefined,
+  });
+  const before = [
+    ...(c.parties.ivr ? [{ extensionId: ivrDefaults.extensionId, name: ivrDefaults.name }] : []),
+    ...(c.queue ? [c.queue] : []),
+  ];
+  const legType = c.direction === 'Inbound' ? 'PstnToSip' : 'SipToPstnMetered';
+  const main: Leg = { ...common, legType, master: true };
+  // The caller left before the call went any further.
+  if (taker) return [main];
+  const rang = before.length + c.missedBy.length;
+  const legs: Leg[] = [{ ...main, ...(rang > 0 ? { startTime: at(rang) } : {}) }];
+  before.forEach((ref, i) => {
+    const leg = toExtension(ref, i, 'Accepted');
+    legs.push(ref.extensionId === ivrDefaults.extensionId ? { ...leg, partyId: c.parties.ivr?.id } : leg);
+  });
+  c.missedBy.forEach((member, i) =>
+    legs.push({ ...toExtension(member, before.length + i, 'Missed'), legType: 'Accept' }),
+  );
+  if (c.transferTo && c.answeredAt !== undefined) {
+    legs.push({
+      ...common,
+      startTime: at(Math.max(rang + 1, c.answeredAt - c.startedAt + 1)),
+      direction: 'Outbound',
+      action: 'Transfer',
+      legType: 'TransferCall',
+      result: 'Call connected',
+      from: compact({ name: c.agentName, extensionId: c.extensionId }),
+      to: compact({ name: c.transferTo.name, extensionId: c.transferTo.extensionId }),
+      extension: extension(c.extensionId),
+      master: false,
+      partyId: undefined,
+    });
+  }
+  return legs.map((leg) => compact(leg));
 }
 
 /**

@@ -1,5 +1,11 @@
 import { randomAlnum, randomDigits, randomHex, uniform, type Random } from '../random.js';
-import type { CallDirection, NotificationEnvelope, PartyRole, StartCallOptions } from './types.js';
+import type {
+  CallDirection,
+  FakeExtensionRef,
+  NotificationEnvelope,
+  PartyRole,
+  StartCallOptions,
+} from './types.js';
 
 export const ivrDefaults = { extensionId: '62242421016', name: 'IVR Menu 1001' };
 
@@ -32,6 +38,12 @@ export interface CallState {
   missingFromCallLog: boolean;
   deliver: boolean;
   answeredResult: string;
+  queue?: FakeExtensionRef;
+  missedBy: FakeExtensionRef[];
+  transferTo?: FakeExtensionRef;
+  voicemail: boolean;
+  /** The caller hung up in the IVR or the queue, before any agent rang (`abandon()`). */
+  abandoned: boolean;
   phase: CallPhase;
   startedAt: number;
   answeredAt?: number;
@@ -104,6 +116,11 @@ export function createCallState(options: StartCallOptions, ctx: Context): CallSt
     missingFromCallLog: options.missingFromCallLog ?? false,
     deliver: options.deliverNotifications ?? ctx.deliver,
     answeredResult: options.result ?? 'Call connected',
+    queue: direction === 'Inbound' ? options.queue : undefined,
+    missedBy: direction === 'Inbound' ? (options.missedBy ?? []) : [],
+    transferTo: options.transferTo,
+    voicemail: direction === 'Inbound' && (options.voicemail ?? false),
+    abandoned: false,
     phase: direction === 'Outbound' ? 'ringing' : viaIvr ? 'ivr' : 'routing',
     startedAt: ctx.now,
     activeCallsDelayMs: uniform(random, ctx.activeCallsVisibilityMs),
@@ -134,7 +151,8 @@ export const callLogVisibleAt = (c: CallState) =>
  * end + retention. Between the end and the delay the call is in neither state: not listed.
  */
 export function inActiveCalls(c: CallState, now: number): boolean {
-  if (c.missingFromActiveCalls) return false;
+  // Active Calls lists calls connected to an agent, never one abandoned in the IVR or the queue.
+  if (c.missingFromActiveCalls || c.abandoned) return false;
   if (c.endedAt === undefined) return c.answeredAt !== undefined;
   return now >= c.endedAt + c.activeCallsDelayMs && now < c.endedAt + c.activeCallsRetentionMs;
 }
@@ -154,11 +172,18 @@ export function inCallLog(c: CallState, now: number): boolean {
 }
 
 export const involves = (c: CallState, extensionId: string) =>
-  c.extensionId === extensionId || c.parties.ivr?.extensionId === extensionId;
+  c.extensionId === extensionId ||
+  c.parties.ivr?.extensionId === extensionId ||
+  c.queue?.extensionId === extensionId ||
+  c.transferTo?.extensionId === extensionId ||
+  c.missedBy.some((member) => member.extensionId === extensionId);
 
 /** The record's `result`: in progress, the answered result, or Missed / No Answer. */
 export function resultOf(c: CallState): string {
   if (c.endedAt === undefined) return 'In Progress';
   if (c.answeredAt !== undefined) return c.answeredResult;
+  // Abandoned in the IVR: the IVR took the call; abandoned while queued: the queue missed it.
+  if (c.abandoned) return c.viaIvr ? 'Accepted' : 'Missed';
+  if (c.voicemail) return 'Voicemail';
   return c.direction === 'Inbound' ? 'Missed' : 'No Answer';
 }

@@ -56,12 +56,31 @@ export const unhold: Step = (c) => {
   return [ev('agent', 'Answered')];
 };
 
-/** Every remaining party disconnects, agent before caller; an unanswered inbound call is a missed one. */
+/**
+ * Every remaining party disconnects, agent before caller; an unanswered inbound call is a missed one, or,
+ * with `voicemail`, goes to the agent's mailbox first.
+ */
 export const hangUp: Step = (c, now) => {
   const before = c.phase === 'ivr' || c.phase === 'routing' ? ring(c, now) : [];
   expectPhase(c, 'hang up', ['ringing', 'answered', 'held']);
-  const missed = c.answeredAt === undefined && c.direction === 'Inbound';
+  const unanswered = c.answeredAt === undefined && c.direction === 'Inbound';
   c.phase = 'ended';
   c.endedAt = now;
-  return [...before, ev('agent', 'Disconnected', { missedCall: missed }), ev('pstn', 'Disconnected')];
+  const mailbox = unanswered && c.voicemail ? [ev('agent', 'VoiceMail')] : [];
+  return [
+    ...before,
+    ...mailbox,
+    ev('agent', 'Disconnected', { missedCall: unanswered && !c.voicemail }),
+    ev('pstn', 'Disconnected'),
+  ];
+};
+
+/** Inbound: the caller hangs up in the IVR menu or the queue, before any agent's phone rang. */
+export const abandon: Step = (c, now) => {
+  expectPhase(c, 'abandon', ['ivr', 'routing']);
+  const ivrLeaves = c.phase === 'ivr' ? [ev('ivr', 'Disconnected')] : [];
+  c.phase = 'ended';
+  c.endedAt = now;
+  c.abandoned = true;
+  return [...ivrLeaves, ev('pstn', 'Disconnected')];
 };

@@ -29,6 +29,20 @@ export interface StartCallOptions {
   deliverNotifications?: boolean;
   /** `result` on the records of an answered, ended call (default 'Call connected'). */
   result?: string;
+  /** Inbound: the call queue (an extension of type Department) the call went through; a leg of its own. */
+  queue?: FakeExtensionRef;
+  /** Inbound: extensions rung before the agent that did not answer (queue members), one Missed leg each. */
+  missedBy?: FakeExtensionRef[];
+  /** Answered calls: the agent transferred the call to this extension (a TransferCall leg). */
+  transferTo?: FakeExtensionRef;
+  /** Inbound, unanswered: the caller leaves a message in the agent's mailbox (result Voicemail). */
+  voicemail?: boolean;
+}
+
+/** An extension of the account on a leg (see FakeRingCentralOptions.extensions for its info). */
+export interface FakeExtensionRef {
+  extensionId: string;
+  name?: string;
 }
 
 export interface PlayCallOptions extends StartCallOptions {
