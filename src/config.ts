@@ -1,5 +1,8 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { isTimeZone } from './adapters/time-zone.js';
+import { parseArchiveLocation } from './recordings/archive.js';
 
 /**
  * The one configuration schema. Server, workers and CLI all read their settings from the
@@ -74,6 +77,36 @@ const envSchema = z.object({
     (value) => value === undefined || isTimeZone(value),
     'CRM_TIME_ZONE must be an IANA time zone name, e.g. America/Los_Angeles',
   ),
+
+  // Recordings (src/recordings): playable links, a local cache, an optional archive.
+  /** Signs the recording links served on PUBLIC_URL; unset, records carry no links. */
+  RECORDING_LINK_SECRET: optionalString.pipe(
+    z.string().min(32, 'RECORDING_LINK_SECRET must be at least 32 characters').optional(),
+  ),
+  /** How long a recording link plays; the CRM keeps the link, so this is long by default. */
+  RECORDING_LINK_TTL_DAYS: positive(365),
+  /** Where played recordings are kept so replays and seeks cost no RingCentral request. */
+  RECORDINGS_CACHE_DIR: z.string().default(join(tmpdir(), 'rc-enrich-recordings')),
+  RECORDINGS_CACHE_MAX_MB: positive(1024),
+  /** `s3://bucket[/prefix]`: keep every recording past RingCentral's 90 days. */
+  RECORDINGS_ARCHIVE: optionalString.pipe(
+    z
+      .string()
+      .refine(
+        (value) => parseArchiveLocation(value) !== undefined,
+        'RECORDINGS_ARCHIVE must look like s3://bucket or s3://bucket/prefix',
+      )
+      .optional(),
+  ),
+  /** An S3-compatible endpoint (MinIO, R2, …); unset for AWS S3. */
+  RECORDINGS_ARCHIVE_ENDPOINT: optionalString.pipe(url('RECORDINGS_ARCHIVE_ENDPOINT').optional()),
+  RECORDINGS_ARCHIVE_REGION: z.string().default('us-east-1'),
+  /** Both or neither; neither: the AWS SDK's own credential chain (instance role, profile). */
+  RECORDINGS_ARCHIVE_ACCESS_KEY_ID: optionalString,
+  RECORDINGS_ARCHIVE_SECRET_ACCESS_KEY: optionalString,
+
+  /** How often delivered calls still missing a recording (or RingCentral's record) are looked up. */
+  LATE_DATA_CHECK_INTERVAL_MS: positive(60_000),
 
   ADMIN_USER: z.string().default('admin'),
   ADMIN_PASSWORD: optionalString,
@@ -187,6 +220,27 @@ export function parseConfig(env: Record<string, string | undefined>) {
       webhookSecret: e.CRM_WEBHOOK_SECRET,
       ownerMapPath: e.CRM_OWNER_MAP,
       timeZone: e.CRM_TIME_ZONE,
+    },
+    recordings: {
+      linkSecret: e.RECORDING_LINK_SECRET,
+      linkLifetimeMs: e.RECORDING_LINK_TTL_DAYS * 24 * 60 * 60 * 1000,
+      cacheDir: e.RECORDINGS_CACHE_DIR,
+      cacheMaxBytes: e.RECORDINGS_CACHE_MAX_MB * 1024 * 1024,
+      lateDataIntervalMs: e.LATE_DATA_CHECK_INTERVAL_MS,
+      archive: e.RECORDINGS_ARCHIVE
+        ? {
+            location: parseArchiveLocation(e.RECORDINGS_ARCHIVE)!,
+            endpoint: e.RECORDINGS_ARCHIVE_ENDPOINT,
+            region: e.RECORDINGS_ARCHIVE_REGION,
+            credentials:
+              e.RECORDINGS_ARCHIVE_ACCESS_KEY_ID && e.RECORDINGS_ARCHIVE_SECRET_ACCESS_KEY
+                ? {
+                    accessKeyId: e.RECORDINGS_ARCHIVE_ACCESS_KEY_ID,
+                    secretAccessKey: e.RECORDINGS_ARCHIVE_SECRET_ACCESS_KEY,
+                  }
+                : undefined,
+          }
+        : undefined,
     },
     admin: { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD, readOnly: e.ADMIN_READ_ONLY },
     enrich: {

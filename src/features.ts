@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import type { EnrichedCall } from './calls/types.js';
+import { lateDataFeature } from './late-data/feature.js';
 import { monitoringFeature } from './monitoring/feature.js';
+import { recordingsFeature } from './recordings/feature.js';
 import { subscriptionFeature } from './subscriptions/feature.js';
 import type { Services } from './services.js';
 import type { Notification } from './webhook/schema.js';
@@ -21,6 +24,10 @@ export interface Feature {
   onRenewalReminder?: (notification: Notification) => Promise<void>;
   /** Refresh gauges that live in Redis before /metrics answers. */
   refreshMetrics?: () => Promise<void>;
+  /** Add to a call just before an adapter receives it (e.g. playable recording links); same output on every attempt. */
+  beforeDelivery?: (call: EnrichedCall) => Promise<EnrichedCall>;
+  /** A call reached an adapter (not called for updates). */
+  afterDelivery?: (call: EnrichedCall, adapter: string) => Promise<void>;
 }
 
 export type FeatureFactory = (services: Services) => Feature | Promise<Feature>;
@@ -30,4 +37,6 @@ export const features: FeatureFactory[] = [
   // features: one line each
   monitoringFeature,
   subscriptionFeature,
+  recordingsFeature,
+  lateDataFeature,
 ];

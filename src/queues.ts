@@ -1,6 +1,7 @@
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import type { EnrichedCall } from './calls/types.js';
 import type { LookupHistory } from './enrich/history.js';
+import type { CallChange } from './late-data/decide.js';
 import { bullPrefix } from './infra/keys.js';
 
 export const QueueName = {
@@ -21,11 +22,15 @@ export interface EnrichJobData {
   lookups?: LookupHistory;
 }
 
-/** One deliver job per call and adapter, carrying the whole enriched call. */
+/**
+ * One deliver job per call and adapter, carrying the whole enriched call. Jobs named `update` carry
+ * what the call gained after it was delivered (`changes`) and go to the adapter's `update()`.
+ */
 export interface DeliverJobData {
   adapter: string;
   idempotencyKey: string;
   call: EnrichedCall;
+  changes?: CallChange[];
 }
 
 // BullMQ job ids may not contain ':' and may not be all digits. Percent-escaping (of '%' itself first)

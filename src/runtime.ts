@@ -36,6 +36,12 @@ export async function startService(
         ? undefined
         : await startWorkers(services, {
             maintenance: Object.assign({}, ...loaded.map((feature) => feature.maintenance ?? {})),
+            beforeDelivery: loaded.flatMap((feature) =>
+              feature.beforeDelivery ? [feature.beforeDelivery] : [],
+            ),
+            afterDelivery: loaded.flatMap((feature) =>
+              feature.afterDelivery ? [feature.afterDelivery] : [],
+            ),
           });
     const refresh = async () => {
       showBudgets(metrics, await budgetsReport(services.ringcentral.budgets));

@@ -9,6 +9,7 @@ import { createQuietSweep } from './enrich/quiet-sweep.js';
 import { bullPrefix } from './infra/keys.js';
 import { settlesWithin } from './infra/timeout.js';
 import { QueueName } from './queues.js';
+import type { EnrichedCall } from './calls/types.js';
 import type { Services } from './services.js';
 import { createLogThrottle } from './infra/log-safety.js';
 
@@ -18,6 +19,9 @@ export interface WorkerOptions {
   /** Extra maintenance jobs by name (e.g. the subscription keeper); each may also need a schedule. */
   maintenance?: Record<string, { handler: MaintenanceHandler; everyMs?: number }>;
   filter?: DeliveryFilter;
+  /** Features' additions to a call before delivery, applied in order. */
+  beforeDelivery?: Array<(call: EnrichedCall) => Promise<EnrichedCall>>;
+  afterDelivery?: Array<(call: EnrichedCall, adapter: string) => Promise<void>>;
 }
 
 /**
@@ -66,7 +70,16 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
   });
   const deliver = new Worker(
     QueueName.deliver,
-    timed(QueueName.deliver, createDeliverProcessor({ ...services, adapters: services.adapters, filter })),
+    timed(
+      QueueName.deliver,
+      createDeliverProcessor({
+        ...services,
+        adapters: services.adapters,
+        filter,
+        beforeDelivery: options.beforeDelivery ?? [],
+        afterDelivery: options.afterDelivery ?? [],
+      }),
+    ),
     {
       connection,
       prefix,

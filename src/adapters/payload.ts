@@ -2,7 +2,8 @@ import type { EnrichedCall } from '../calls/types.js';
 
 /**
  * The JSON document the webhook, stdout and file adapters send: Standard Webhooks' `{ type, timestamp,
- * data }`, with the records exactly as RingCentral returned them (recording metadata included).
+ * data }`, with the records exactly as RingCentral returned them (recording metadata included) and,
+ * when recording links are on, `recordings`: one playable link per recording.
  * `timestamp` is when the call ended, so the body is identical on every attempt.
  */
 export interface CallEnrichedEvent {
@@ -18,6 +19,7 @@ export interface CallEnrichedEvent {
     | 'parties'
     | 'firstSeenAt'
     | 'endedAt'
+    | 'recordings'
   >;
 }
 
@@ -34,6 +36,7 @@ export function callEnrichedEvent(call: EnrichedCall): CallEnrichedEvent {
       parties: call.parties,
       firstSeenAt: call.firstSeenAt,
       endedAt: call.endedAt,
+      ...(call.recordings ? { recordings: call.recordings } : {}),
     },
   };
 }

@@ -31,7 +31,10 @@ export interface CallSummary {
   externalNumber?: string;
   /** RingCentral's `result` (for notification-only calls, what the notifications imply, if anything). */
   result?: string;
-  /** The recording's content URI (RingCentral media; fetching it needs a RingCentral token). */
+  /**
+   * The recording's playable link (served by rc-enrich, see `EnrichedCall.recordings`); without
+   * RECORDING_LINK_SECRET, RingCentral's content URI, which only plays with a RingCentral token.
+   */
   recordingUrl?: string;
 }
 
@@ -45,7 +48,9 @@ export function summarizeCall(call: EnrichedCall, outcomes?: OutcomeMap): CallSu
   const facts = call.records.length > 0 ? fromRecords(call.records, outcomes) : fromParties(call);
   const internal = isInternal(facts.from) && isInternal(facts.to);
   const external = internal ? undefined : facts.direction === 'inbound' ? facts.from : facts.to;
-  return { ...base, ...facts, internal, externalNumber: toE164(external?.phoneNumber) };
+  // A link rc-enrich serves plays in the CRM; RingCentral's own URI would ask the user to log in.
+  const recordingUrl = call.recordings?.[0]?.url ?? facts.recordingUrl;
+  return { ...base, ...facts, recordingUrl, internal, externalNumber: toE164(external?.phoneNumber) };
 }
 
 type Facts = Omit<CallSummary, 'telephonySessionId' | 'sessionId' | 'accountId' | 'source' | 'internal'>;

@@ -4,6 +4,9 @@ import type { EnrichedCall } from '../calls/types.js';
 import type { CallOutcome } from './outcome.js';
 import type { OwnerMap } from './owners/map-file.js';
 import type { OwnerDecision } from './owners/ownership.js';
+import type { CallChange } from '../late-data/decide.js';
+
+export type { CallChange };
 
 /**
  * The CRM adapter contract: all rc-enrich asks of a CRM integration.
@@ -30,7 +33,24 @@ import type { OwnerDecision } from './owners/ownership.js';
 export interface CrmAdapter {
   readonly name: string;
   deliver(call: EnrichedCall, ctx: DeliveryContext): Promise<DeliveryResult | void>;
+  /**
+   * Optional. The call gained data after `deliver` succeeded: a recording RingCentral was still
+   * processing (`changes` has 'recording'), or RingCentral's record for a call first delivered from
+   * notifications alone ('records'). Update the record `deliver` wrote for this call (find it with
+   * `ctx.idempotencyKey`, the same key as the delivery) and never create a second one. Set only what
+   * rc-enrich wrote and a person would not type (the recording link, numbers, duration); leave fields
+   * a user may have edited alone. Errors mean what they mean for `deliver`. Adapters without `update`
+   * are skipped, and the call's story says so.
+   */
+  update?(call: EnrichedCall, ctx: UpdateContext): Promise<DeliveryResult | void>;
   close?(): Promise<void> | void;
+}
+
+export interface UpdateContext extends DeliveryContext {
+  /** What is new since the delivery. */
+  changes: CallChange[];
+  /** Stable for every attempt at this update and different from the delivery's key (e.g. a webhook id). */
+  updateKey: string;
 }
 
 export interface DeliveryContext {

@@ -16,7 +16,8 @@ export interface JourneyEntry {
     | 'ignored'
     | 'delivery'
     | 'dead-letter'
-    | 'replay';
+    | 'replay'
+    | 'recording';
   [detail: string]: unknown;
 }
 

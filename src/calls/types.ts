@@ -52,4 +52,18 @@ export interface EnrichedCall {
   /** ISO times from our own clock: first notification received, and when the call was seen to end. */
   firstSeenAt: string;
   endedAt: string;
+  /**
+   * A playable link for each recording in `records` (signed, expiring, served on PUBLIC_URL), added just
+   * before delivery when RECORDING_LINK_SECRET is set. Absent when links are off or there is no recording.
+   */
+  recordings?: RecordingLink[];
+}
+
+export interface RecordingLink {
+  /** RingCentral's recording id (`records[].recording.id`). */
+  id: string;
+  /** HTTPS when PUBLIC_URL is: plays in a browser, supports Range, needs no RingCentral login. */
+  url: string;
+  /** ISO time after which the link is refused (RECORDING_LINK_TTL_DAYS). */
+  expiresAt: string;
 }

@@ -18,13 +18,27 @@ interface Deps {
   logger: Logger;
   metrics?: Metrics;
   filter?: DeliveryFilter;
+  /** Features' additions to the call (recording links), applied before the adapter sees it. */
+  beforeDelivery?: Array<(call: EnrichedCall) => Promise<EnrichedCall>>;
+  /** Told of each successful delivery (not updates): e.g. to watch for a recording still to come. */
+  afterDelivery?: Array<(call: EnrichedCall, adapter: string) => Promise<void>>;
 }
 
 /**
  * Hands one call to one adapter and carries out the verdict (deliver/verdict.ts) on what came back:
- * done, retry at a time, or dead letter.
+ * done, retry at a time, or dead letter. Jobs named `update` carry what a delivered call gained later
+ * and go to the adapter's `update()`.
  */
-export function createDeliverProcessor({ adapters, config, journey, logger, metrics, filter }: Deps) {
+export function createDeliverProcessor({
+  adapters,
+  config,
+  journey,
+  logger,
+  metrics,
+  filter,
+  beforeDelivery = [],
+  afterDelivery = [],
+}: Deps) {
   const limitsOf = (job: Job<DeliverJobData>): DeliveryLimits => ({
     attempts: job.opts.attempts ?? 1,
     backoff: {
@@ -34,13 +48,20 @@ export function createDeliverProcessor({ adapters, config, journey, logger, metr
     },
   });
   return async (job: Job<DeliverJobData>, _token?: string, shutdown?: AbortSignal) => {
-    const { adapter: name, call, idempotencyKey } = job.data;
+    const { adapter: name, call, idempotencyKey, changes = [] } = job.data;
+    const isUpdate = job.name === 'update';
     const tsid = call.telephonySessionId;
     const adapter = adapters.get(name);
     if (!adapter) {
       throw new UnrecoverableError(
         `CRM adapter "${name}" is not configured here (CRM_ADAPTER names the adapters)`,
       );
+    }
+    if (isUpdate && !adapter.update) {
+      const reason = `the ${name} adapter has no update(): ${changes.join(' and ')} not sent`;
+      metrics?.crmDeliveries.inc({ adapter: name, outcome: 'skipped' });
+      await journey.add(tsid, { step: 'delivery', adapter: name, outcome: 'skipped', reason });
+      return { skipped: reason };
     }
     const wanted = filter?.(call) ?? { deliver: true };
     if (!wanted.deliver) {
@@ -66,9 +87,18 @@ export function createDeliverProcessor({ adapters, config, journey, logger, metr
     const signal = shutdown ? AbortSignal.any([deadline.signal, shutdown]) : deadline.signal;
     const log = logger.child({ adapter: name, telephonySessionId: tsid, attempt });
     let delivered: DeliveryResult | void = undefined;
+    let prepared = call;
     let result: AttemptResult;
     try {
-      delivered = await adapter.deliver(call, { idempotencyKey, attempt, logger: log, signal });
+      for (const add of beforeDelivery) prepared = await add(prepared);
+      const ctx = { idempotencyKey, attempt, logger: log, signal };
+      delivered = isUpdate
+        ? await adapter.update!(prepared, {
+            ...ctx,
+            changes,
+            updateKey: `${idempotencyKey}_update_${changes.join('_')}`,
+          })
+        : await adapter.deliver(prepared, ctx);
       result = { ok: true };
     } catch (error) {
       result = { ok: false, error };
@@ -82,19 +112,23 @@ export function createDeliverProcessor({ adapters, config, journey, logger, metr
         const crmId = delivered?.crmId;
         const owner = delivered?.owner;
         metrics?.crmDeliveries.inc({ adapter: name, outcome: 'delivered' });
-        metrics?.endToEndLatency.observe({ adapter: name }, (Date.now() - Date.parse(call.endedAt)) / 1000);
-        if (owner)
+        if (!isUpdate) {
+          metrics?.endToEndLatency.observe({ adapter: name }, (Date.now() - Date.parse(call.endedAt)) / 1000);
+        }
+        if (owner && !isUpdate)
           metrics?.crmOwnerDecisions.inc({ adapter: name, source: owner.source, reason: owner.reason });
         await journey.add(tsid, {
           step: 'delivery',
           adapter: name,
           attempt,
-          outcome: 'delivered',
+          outcome: isUpdate ? 'updated' : 'delivered',
+          ...(isUpdate ? { changes } : {}),
           crmId,
           // What the record says: the call's outcome and who owns it, with why (`rc-enrich call <id>`).
           ...(delivered?.outcome ? { callOutcome: delivered.outcome } : {}),
           ...(owner ? { owner: owner.detail, ownerSource: owner.source } : {}),
         });
+        if (!isUpdate) for (const tell of afterDelivery) await tell(prepared, name);
         return { crmId: crmId ?? null };
       }
       case 'retry': {

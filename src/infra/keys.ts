@@ -49,6 +49,13 @@ export function createKeys(queuePrefix: string) {
     adapter: (adapterName: string) => `${ns}:adapter:${adapterName}`,
     /** RingCentral extension and account facts (owner mapping, time zone), cached for every process. */
     directory: (item: string) => `${ns}:directory:${item}`,
+    /** Where RingCentral serves a recording's audio (its contentUri), learned when the call is delivered. */
+    recordingContentUri: (accountId: string, recordingId: string) =>
+      `${ns}:recording:${accountId}:${recordingId}:content-uri`,
+    /** Delivered calls that may still gain a recording or a better record, scored by when to look next. */
+    lateData: () => `${ns}:late-data`,
+    /** The watches themselves: hash `<adapter>|<telephonySessionId>` -> JSON. */
+    lateDataWatch: () => `${ns}:late-data:watch`,
     /** Subscription bookkeeping (issue: stay registered). */
     subscription: () => `${ns}:subscription`,
   };

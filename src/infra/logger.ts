@@ -36,6 +36,8 @@ export const redactPaths = [
     'HUBSPOT_ACCESS_TOKEN',
     'SALESFORCE_ACCESS_TOKEN',
     'SALESFORCE_PRIVATE_KEY',
+    'RECORDING_LINK_SECRET',
+    'RECORDINGS_ARCHIVE_SECRET_ACCESS_KEY',
   ].flatMap((key) => [key, `*.${key}`, `*.*.${key}`]),
 ];
 

@@ -91,6 +91,33 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       buckets: [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 1800, 3600],
       registers,
     }),
+    recordingLinksServed: new Counter({
+      name: 'rc_enrich_recording_links_total',
+      help: 'Recording link requests, by outcome (served, forbidden, expired, not-found, unavailable)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    recordingCacheHits: new Counter({
+      name: 'rc_enrich_recording_cache_hits_total',
+      help: 'Recording plays served from the local cache without fetching the audio again',
+      registers,
+    }),
+    recordingDownloads: new Counter({
+      name: 'rc_enrich_recording_downloads_total',
+      help: 'Recording audio downloads from RingCentral (each one is a Heavy request)',
+      registers,
+    }),
+    recordingsArchived: new Counter({
+      name: 'rc_enrich_recordings_archived_total',
+      help: 'Recordings copied to the archive (RECORDINGS_ARCHIVE)',
+      registers,
+    }),
+    recordingFailures: new Counter({
+      name: 'rc_enrich_recording_failures_total',
+      help: 'Recording operations that failed, by stage (download, archive, update)',
+      labelNames: ['stage'] as const,
+      registers,
+    }),
     jobDuration: new Histogram({
       name: 'rc_enrich_job_duration_seconds',
       help: 'Time a worker spent on one job run, by queue',

@@ -80,7 +80,8 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
     budget: budgets.Auth,
   });
 
-  async function request<T>(req: RingCentralRequest): Promise<RingCentralResponse<T>> {
+  /** Sends one request within its group's budget; answers the raw response, or throws it classified. */
+  async function exchange(req: RingCentralRequest): Promise<Response> {
     const url = trusted.assert(req.path);
     // Log in first, outside this group's budget: a refused login is the Auth group's, counted there.
     await platform.ensureLoggedIn();
@@ -99,12 +100,7 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
       );
       metrics?.ringcentralRequests.inc({ group: req.group, status: String(response.status) });
       await budget.observe(response.headers);
-      const text = await response.text();
-      return {
-        status: response.status,
-        data: (text ? JSON.parse(text) : undefined) as T,
-        headers: response.headers,
-      };
+      return response;
     } catch (err) {
       // A login the SDK started inside send() (the token lapsed just now) was counted as Auth already.
       if (isLoginFailure(err)) throw err;
@@ -176,8 +172,28 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
     }
   }
 
+  async function request<T>(req: RingCentralRequest): Promise<RingCentralResponse<T>> {
+    const response = await exchange(req);
+    const text = await response.text();
+    return {
+      status: response.status,
+      data: (text ? JSON.parse(text) : undefined) as T,
+      headers: response.headers,
+    };
+  }
+
+  /** A binary resource (recording audio), read whole: recordings are a few MB at most. */
+  async function download(req: RingCentralRequest): Promise<{ bytes: Buffer; contentType: string }> {
+    const response = await exchange(req);
+    return {
+      bytes: Buffer.from(await response.arrayBuffer()),
+      contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+    };
+  }
+
   return {
     request,
+    download,
     budget: (group: ApiGroup) => budgets[group],
     budgets,
     trustedHosts: trusted.hosts,
