@@ -8,6 +8,8 @@
  *   POST {ACME_CRM_URL}/v1/activities      Authorization: Bearer <API key>
  *   Idempotency-Key: <key>                 the same key twice returns the first activity (200), no copy
  *   201 { id } created · 200 { id } already had it · 401 bad key · 400 bad data · 429 + Retry-After · 5xx
+ *   POST {ACME_CRM_URL}/v1/activities/by-key/<key>/updates   the same, to change the activity that was
+ *                                          created with Idempotency-Key <key> (only the fields sent)
  *
  * The contract (src/adapters/types.ts): the module default-exports a factory `(options) => adapter`,
  * sync or async. The adapter is `{ name, deliver(call, ctx), close?() }`:
@@ -17,6 +19,10 @@
  *     which `rc-enrich dlq replay` can send it again once you fixed the cause).
  *   - `ctx.idempotencyKey` is the same on every attempt at one call: hand it to the CRM (here the
  *     Idempotency-Key header) so a retry after a lost response cannot create a second record.
+ *   - `update(call, ctx)` (optional) runs when a delivered call gains data later, typically a recording
+ *     RingCentral was still processing (`ctx.changes` says what: 'recording', 'records'). Change the
+ *     record `deliver` made (found by `ctx.idempotencyKey`), never create another; `ctx.updateKey` is
+ *     stable across attempts at this update. Without `update`, late data is skipped.
  */
 
 /** An error the deliver worker understands without importing anything from rc-enrich. */
@@ -44,37 +50,49 @@ export default function createAcmeAdapter(options) {
   const send = options.fetch ?? fetch;
   options.logger.info({ endpoint }, 'Acme CRM adapter ready');
 
+  /** One POST with our key; the answer decides: done, retry later, or give up. */
+  async function postActivity(url, key, body, ctx, done) {
+    const response = await post(send, url, {
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        'content-type': 'application/json',
+        'idempotency-key': key,
+      },
+      body: JSON.stringify(body),
+      signal: ctx.signal,
+    });
+    if (response.ok) {
+      const { id } = JSON.parse(response.text);
+      ctx.logger.info({ activityId: id, attempt: ctx.attempt }, `call ${done} in Acme CRM`);
+      return { crmId: String(id) };
+    }
+    const text = response.text.slice(0, 200);
+    if (response.status === 429 || response.status >= 500) {
+      const seconds = Number(response.headers.get('retry-after'));
+      throw new AcmeError(`Acme CRM answered ${response.status}`, {
+        retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined,
+      });
+    }
+    if (response.status === 401 || response.status === 403) {
+      throw new AcmeError(`Acme CRM refused ACME_CRM_API_KEY (${response.status})`, { permanent: true });
+    }
+    throw new AcmeError(`Acme CRM rejected the call (${response.status}: ${text})`, { permanent: true });
+  }
+
   return {
     name: 'acme-crm',
 
-    async deliver(call, ctx) {
-      const response = await post(send, endpoint, {
-        headers: {
-          authorization: `Bearer ${apiKey}`,
-          'content-type': 'application/json',
-          'idempotency-key': ctx.idempotencyKey,
-        },
-        body: JSON.stringify(toActivity(call)),
-        signal: ctx.signal,
-      });
+    deliver: (call, ctx) => postActivity(endpoint, ctx.idempotencyKey, toActivity(call), ctx, 'logged'),
 
-      if (response.ok) {
-        const { id } = JSON.parse(response.text);
-        ctx.logger.info({ activityId: id, attempt: ctx.attempt }, 'call logged in Acme CRM');
-        return { crmId: String(id) };
-      }
-      const text = response.text.slice(0, 200);
-      if (response.status === 429 || response.status >= 500) {
-        const seconds = Number(response.headers.get('retry-after'));
-        throw new AcmeError(`Acme CRM answered ${response.status}`, {
-          retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined,
-        });
-      }
-      if (response.status === 401 || response.status === 403) {
-        throw new AcmeError(`Acme CRM refused ACME_CRM_API_KEY (${response.status})`, { permanent: true });
-      }
-      throw new AcmeError(`Acme CRM rejected the call (${response.status}: ${text})`, { permanent: true });
-    },
+    // Only what is new: a person may have edited the activity's notes in Acme CRM since.
+    update: (call, ctx) =>
+      postActivity(
+        `${endpoint}/by-key/${encodeURIComponent(ctx.idempotencyKey)}/updates`,
+        ctx.updateKey,
+        { recordingUrl: recordingOf(call), ...(ctx.changes.includes('records') ? toActivity(call) : {}) },
+        ctx,
+        'updated',
+      ),
 
     // Nothing to release here; a client with a connection pool or a file would close it.
     async close() {},
@@ -123,6 +141,11 @@ function toActivity(call) {
     from: record?.from?.phoneNumber ?? party?.from?.phoneNumber ?? null,
     to: record?.to?.phoneNumber ?? party?.to?.phoneNumber ?? null,
     result: record?.result ?? null,
-    recordingUrl: record?.recording?.contentUri ?? null,
+    recordingUrl: recordingOf(call),
   };
+}
+
+/** A link that plays in a browser when rc-enrich serves one (RECORDING_LINK_SECRET), else RingCentral's. */
+function recordingOf(call) {
+  return call.recordings?.[0]?.url ?? call.records.find((r) => r.recording)?.recording?.contentUri ?? null;
 }

@@ -87,6 +87,8 @@ export interface JsonRequest {
   body?: unknown;
   /** What the request does, for messages ("call create"). */
   label: string;
+  /** Extra request headers (e.g. a conditional `If-Unmodified-Since`). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -99,6 +101,7 @@ export async function sendJson<T>(
   signal: AbortSignal,
 ): Promise<HttpResult & { data: T | undefined }> {
   const headers: Record<string, string> = {
+    ...request.headers,
     authorization: `Bearer ${request.token}`,
     accept: 'application/json',
   };

@@ -1,4 +1,5 @@
 import type { EnrichedCall } from '../calls/types.js';
+import type { CallChange } from '../late-data/decide.js';
 
 /**
  * The JSON document the webhook, stdout and file adapters send: Standard Webhooks' `{ type, timestamp,
@@ -39,4 +40,21 @@ export function callEnrichedEvent(call: EnrichedCall): CallEnrichedEvent {
       ...(call.recordings ? { recordings: call.recordings } : {}),
     },
   };
+}
+
+/**
+ * Sent when a delivered call gains data: `call.updated`, the same call identity (telephonySessionId,
+ * sessionId, accountId) and the whole call as it is now, with `changes` saying what is new
+ * ('recording': a recording and its link; 'records': RingCentral's record for a call first sent from
+ * notifications alone). Receivers update the record they keep for the call; it is never a new call.
+ */
+export interface CallUpdatedEvent {
+  type: 'call.updated';
+  timestamp: string;
+  data: CallEnrichedEvent['data'] & { changes: CallChange[] };
+}
+
+export function callUpdatedEvent(call: EnrichedCall, changes: CallChange[]): CallUpdatedEvent {
+  const { timestamp, data } = callEnrichedEvent(call);
+  return { type: 'call.updated', timestamp, data: { ...data, changes } };
 }

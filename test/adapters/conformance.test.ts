@@ -11,7 +11,7 @@ import type { EnrichedCall } from '../../src/calls/types.js';
 import { RetryableDeliveryError } from '../../src/errors.js';
 import { startFakeHubSpot } from '../fakes/hubspot.js';
 import type { Loopback } from '../fakes/loopback.js';
-import { startFakeSalesforce } from '../fakes/salesforce.js';
+import { startFakeSalesforce, type FakeSalesforce } from '../fakes/salesforce.js';
 import { startWebhookReceiver } from '../fakes/webhook-receiver.js';
 import { inboundCall } from '../fixtures/calls.js';
 import { deliveryContext, isPermanent, redisScope, rejection, silentLogger } from './support.js';
@@ -35,6 +35,8 @@ interface Subject {
   records(call: EnrichedCall, key: string): Promise<number>;
   /** How many requests (or lines) the CRM received in all. */
   received(): Promise<number>;
+  /** The recording link the CRM shows for `call` (delivered with `key`), if any. */
+  recordingOf(call: EnrichedCall, key: string): Promise<string | undefined>;
   /** Make the next delivery fail as an outage would (a 503, a broken sink); gives the adapter to retry with. */
   breakOnce(): Promise<() => Promise<CrmAdapter>>;
   /** What this adapter's "retry later" looks like, beyond not being permanent. */
@@ -65,11 +67,13 @@ function httpSubject(
   make: () => Promise<CrmAdapter>,
   adapter: CrmAdapter,
   records: (call: EnrichedCall, key: string) => number,
+  recordingOf: (call: EnrichedCall, key: string) => string | undefined,
 ): HttpSubject {
   const subject: HttpSubject = {
     adapter,
     another: make,
     records: async (call, key) => records(call, key),
+    recordingOf: async (call, key) => recordingOf(call, key),
     failNext: (status) =>
       fake.failNext({ status, body: unauthorized(status) ?? { message: `fake ${status}` } }),
     received: async () => fake.requests.length,
@@ -108,6 +112,7 @@ const sinks: Candidate[] = [
         another: make,
         records: async (_call, key) => lines.filter((line) => JSON.parse(line).idempotencyKey === key).length,
         received: async () => lines.length,
+        recordingOf: async (call) => updatedLink(lines, call),
         // A failed stream is destroyed: the retry comes from a fresh process with a fresh stdout.
         breakOnce: async () => {
           broken = true;
@@ -134,6 +139,8 @@ const sinks: Candidate[] = [
         },
         received: async () =>
           (await readFile(path, 'utf8').catch(() => '')).split('\n').filter(Boolean).length,
+        recordingOf: async (call) =>
+          updatedLink((await readFile(path, 'utf8').catch(() => '')).split('\n').filter(Boolean), call),
         breakOnce: async () => {
           await rm(folder, { recursive: true, force: true });
           return async () => {
@@ -156,7 +163,17 @@ const httpCrms: Candidate<HttpSubject>[] = [
       const receiver = await startWebhookReceiver({ secret });
       const env = { CRM_WEBHOOK_URL: `${receiver.url}/hooks/calls`, CRM_WEBHOOK_SECRET: secret };
       const make = () => loadAdapter('webhook', { ...options, env });
-      return httpSubject(receiver, make, await make(), (_call, key) => (receiver.records.has(key) ? 1 : 0));
+      return httpSubject(
+        receiver,
+        make,
+        await make(),
+        (_call, key) => (receiver.records.has(key) ? 1 : 0),
+        (call) =>
+          updatedLink(
+            [...receiver.records.values()].map(({ body }) => JSON.stringify(body)),
+            call,
+          ),
+      );
     },
   },
   {
@@ -166,9 +183,15 @@ const httpCrms: Candidate<HttpSubject>[] = [
       fake.addContact({ phone: '(415) 555-0100', firstname: 'Jane' });
       const env = { HUBSPOT_ACCESS_TOKEN: hubspotToken, HUBSPOT_BASE_URL: fake.url };
       const make = () => loadAdapter('hubspot', { ...options, env });
-      const mine = (call: EnrichedCall) =>
-        [...fake.calls.values()].filter((c) => c.properties.hs_call_body?.includes(call.sessionId)).length;
-      return httpSubject(fake, make, await make(), mine);
+      const engagements = (call: EnrichedCall) =>
+        [...fake.calls.values()].filter((c) => c.properties.hs_call_body?.includes(call.sessionId));
+      return httpSubject(
+        fake,
+        make,
+        await make(),
+        (call) => engagements(call).length,
+        (call) => engagements(call)[0]?.properties.hs_call_recording_url,
+      );
     },
   },
   {
@@ -178,9 +201,7 @@ const httpCrms: Candidate<HttpSubject>[] = [
       fake.addContact('4155550100');
       const env = { SALESFORCE_ACCESS_TOKEN: salesforceToken, SALESFORCE_INSTANCE_URL: fake.url };
       const make = () => loadAdapter('salesforce', { ...options, env });
-      const mine = (call: EnrichedCall) =>
-        [...fake.tasks.values()].filter((t) => t.fields.CallObject === call.sessionId).length;
-      return httpSubject(fake, make, await make(), mine);
+      return httpSubject(fake, make, await make(), tasksOf(fake), taskRecording(fake));
     },
   },
   {
@@ -197,9 +218,7 @@ const httpCrms: Candidate<HttpSubject>[] = [
         SALESFORCE_EXTERNAL_ID_FIELD: 'RingCentral_Call_Id__c',
       };
       const make = () => loadAdapter('salesforce', { ...options, env });
-      const mine = (call: EnrichedCall) =>
-        [...fake.tasks.values()].filter((t) => t.fields.CallObject === call.sessionId).length;
-      const subject = httpSubject(fake, make, await make(), mine);
+      const subject = httpSubject(fake, make, await make(), tasksOf(fake), taskRecording(fake));
       // With JWT a 401 means "log in again": the refusal is the session expiring and the login failing.
       return {
         ...subject,
@@ -223,8 +242,17 @@ const httpCrms: Candidate<HttpSubject>[] = [
       const env = { ACME_CRM_URL: receiver.url, ACME_CRM_API_KEY: apiKey };
       const make = () =>
         loadAdapter('./examples/crm-adapter/acme-crm.mjs', { ...options, env, cwd: resolve('.') });
-      const subject = httpSubject(receiver, make, await make(), (_call, key) =>
-        receiver.records.has(key) ? 1 : 0,
+      const subject = httpSubject(
+        receiver,
+        make,
+        await make(),
+        (_call, key) => (receiver.records.has(key) ? 1 : 0),
+        // Acme keeps the updates it was sent under their own keys; the newest names the recording.
+        (_call, key) =>
+          receiver.requests
+            .filter((request) => request.path === `/v1/activities/by-key/${key}/updates`)
+            .map((request) => (request.json as { recordingUrl?: string }).recordingUrl)
+            .at(-1),
       );
       // A user module cannot subclass our errors: its own error, not marked permanent.
       return {
@@ -234,6 +262,28 @@ const httpCrms: Candidate<HttpSubject>[] = [
     },
   },
 ];
+
+const pick = <T extends object, K extends keyof T>(value: T, keys: K[]) =>
+  Object.fromEntries(keys.map((key) => [key, value[key]])) as Pick<T, K>;
+
+/** The newest `call.updated` event or line for the call names the recording's link. */
+function updatedLink(events: string[], call: EnrichedCall): string | undefined {
+  type Event = { type: string; data: EnrichedCall };
+  const updates = events
+    .map((text) => JSON.parse(text) as Event)
+    .filter(
+      (event) => event.type === 'call.updated' && event.data.telephonySessionId === call.telephonySessionId,
+    );
+  return updates.at(-1)?.data.recordings?.[0]?.url;
+}
+
+/** Salesforce Tasks for the call, and the recording link its Description names last. */
+const tasksOf = (fake: FakeSalesforce) => (call: EnrichedCall) =>
+  [...fake.tasks.values()].filter((t) => t.fields.CallObject === call.sessionId).length;
+const taskRecording = (fake: FakeSalesforce) => (call: EnrichedCall) => {
+  const task = [...fake.tasks.values()].find((t) => t.fields.CallObject === call.sessionId);
+  return [...String(task?.fields.Description ?? '').matchAll(/Recording: (\S+)/g)].at(-1)?.[1];
+};
 
 /** Builds the candidate's subject before each test and tears it down after: the getter gives it. */
 function useSubject<S extends Subject>(candidate: Candidate<S>): () => S {
@@ -317,6 +367,25 @@ describe.each<Candidate>([...sinks, ...httpCrms])('adapter conformance › $name
     );
     expect(isPermanent(err)).toBe(false);
     expect(await subject.received()).toBe(0);
+  });
+
+  it('update(): a late recording reaches the record delivered for the call, twice sent, no record added', async () => {
+    const ctx = deliveryContext();
+    const call = inboundCall({ recording: undefined });
+    await subject.adapter.deliver(call, ctx);
+    const link =
+      'https://rc-enrich.example/recordings/809646016/2503648004.mp3?expires=1900000000&signature=abc';
+    const late: EnrichedCall = {
+      ...inboundCall(),
+      ...pick(call, ['telephonySessionId', 'sessionId', 'accountId', 'firstSeenAt', 'endedAt']),
+      recordings: [{ id: '2503648004', url: link, expiresAt: '2030-03-17T17:46:40.000Z' }],
+    };
+    expect(typeof subject.adapter.update).toBe('function');
+    const update = { changes: ['recording' as const], updateKey: `${ctx.idempotencyKey}_update_recording` };
+    await subject.adapter.update!(late, { ...ctx, ...update });
+    await subject.adapter.update!(late, { ...ctx, ...update, attempt: 2 });
+    expect(await subject.records(call, ctx.idempotencyKey)).toBe(1);
+    expect(await subject.recordingOf(call, ctx.idempotencyKey)).toBe(link);
   });
 
   it('close() resolves when nothing was sent', async () => {

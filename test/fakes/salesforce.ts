@@ -12,7 +12,8 @@ import { startLoopback, type Loopback, type RecordedRequest, type Reply } from '
  *   comparisons are case-insensitive, as in Salesforce).
  * - A Task's `OwnerId` (Assigned To) must be an active User: INVALID_CROSS_REFERENCE_KEY for an unknown
  *   id, INACTIVE_OWNER_OR_USER for an inactive one.
- * - `POST …/sobjects/Task/`, `PATCH …/sobjects/Task/{Id}`, `PATCH …/sobjects/Task/{ExternalIdField}/{value}`
+ * - `GET …/sobjects/Task/{Id}?fields=…`, `POST …/sobjects/Task/`, `PATCH …/sobjects/Task/{Id}` (with
+ *   `If-Unmodified-Since`), `PATCH …/sobjects/Task/{ExternalIdField}/{value}`
  *   (upsert: 201 created, 200 updated, 300 when several match, 404 when the field is not an external id).
  * - Errors as `[{ message, errorCode }]`; `Sforce-Limit-Info: api-usage=n/limit` on every response;
  *   INVALID_SESSION_ID for unknown or expired sessions; REQUEST_LIMIT_EXCEEDED on demand.
@@ -34,6 +35,8 @@ const TASK_STATUSES = ['Not Started', 'In Progress', 'Completed', 'Waiting on so
 export interface FakeTask {
   Id: string;
   CreatedDate: string;
+  /** Moves on every write; `If-Unmodified-Since` is checked against it (to the second, as HTTP dates are). */
+  LastModifiedDate: string;
   fields: Record<string, string | number>;
 }
 
@@ -68,6 +71,7 @@ export async function startFakeSalesforce(options: {
   let next = 1;
   let lose: '503' | 'hang' | undefined;
   let url = '';
+  const stamp = () => new Date().toISOString();
   const newId = (prefix: string) => `${prefix}${String(next++).padStart(15, '0')}`;
   const fail = (status: number, errorCode: string, message: string): Reply => ({
     status,
@@ -145,7 +149,7 @@ export async function startFakeSalesforce(options: {
       const invalid = validate(fields, true);
       if (invalid) return invalid;
       const id = newId('00T');
-      tasks.set(id, { Id: id, CreatedDate: new Date().toISOString(), fields: { ...fields } });
+      tasks.set(id, { Id: id, CreatedDate: stamp(), LastModifiedDate: stamp(), fields: { ...fields } });
       const lost = lose;
       lose = undefined;
       if (lost === '503') return fail(503, 'SERVER_UNAVAILABLE', 'Service unavailable');
@@ -153,12 +157,38 @@ export async function startFakeSalesforce(options: {
       return { status: 201, body: { id, success: true, errors: [] } };
     }
     const byId = /^\/sobjects\/Task\/([^/]+)$/.exec(path);
+    if (request.method === 'GET' && byId) {
+      const task = tasks.get(byId[1]!);
+      if (!task) return fail(404, 'NOT_FOUND', 'The requested resource does not exist');
+      const attributes = { type: 'Task', url: `/services/data/${version}/sobjects/Task/${task.Id}` };
+      const wanted = request.query.get('fields')?.split(',');
+      const all: Record<string, unknown> = {
+        Id: task.Id,
+        LastModifiedDate: task.LastModifiedDate,
+        ...task.fields,
+      };
+      const body = wanted ? Object.fromEntries(wanted.map((name) => [name, all[name] ?? null])) : all;
+      return { status: 200, body: { attributes, ...body } };
+    }
     if (request.method === 'PATCH' && byId) {
       const task = tasks.get(byId[1]!);
       if (!task) return fail(404, 'NOT_FOUND', 'The requested resource does not exist');
+      const unmodifiedSince = request.headers['if-unmodified-since'];
+      const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+      if (
+        unmodifiedSince &&
+        seconds(task.LastModifiedDate) > seconds(new Date(unmodifiedSince).toISOString())
+      ) {
+        return fail(
+          412,
+          'PRECONDITION_FAILED',
+          'The requested resource has been modified since the given date',
+        );
+      }
       const invalid = validate(fields, false);
       if (invalid) return invalid;
       Object.assign(task.fields, fields);
+      task.LastModifiedDate = stamp();
       return { status: 204 };
     }
     const upsert = /^\/sobjects\/Task\/([^/]+)\/([^/]+)$/.exec(path);
@@ -177,10 +207,16 @@ export async function startFakeSalesforce(options: {
         return { status: 300, body: matches.map((t) => `/services/data/${version}/sobjects/Task/${t.Id}`) };
       if (matches.length === 1) {
         Object.assign(matches[0]!.fields, fields);
+        matches[0]!.LastModifiedDate = stamp();
         return { status: 200, body: { id: matches[0]!.Id, success: true, errors: [], created: false } };
       }
       const id = newId('00T');
-      tasks.set(id, { Id: id, CreatedDate: new Date().toISOString(), fields: { ...fields, [field]: value } });
+      tasks.set(id, {
+        Id: id,
+        CreatedDate: stamp(),
+        LastModifiedDate: stamp(),
+        fields: { ...fields, [field]: value },
+      });
       return { status: 201, body: { id, success: true, errors: [], created: true } };
     }
     return fail(404, 'NOT_FOUND', 'The requested resource does not exist');

@@ -1,3 +1,4 @@
+import { PermanentDeliveryError } from '../../errors.js';
 import { createOnce, holdOff, type CrmRecordWriter } from '../create-once.js';
 import { httpTransport } from '../http.js';
 import { createOwnership } from '../owners/ownership.js';
@@ -73,6 +74,40 @@ export function createHubSpotAdapter(options: AdapterOptions): CrmAdapter {
         ctx,
       );
       return { ...written, owner, outcome: handling.outcome };
+    },
+
+    /**
+     * PATCH the call engagement `deliver` created: the recording URL for a late recording; for
+     * RingCentral's record of a call first delivered from notifications, every property except the title
+     * and notes, which people edit.
+     */
+    async update(call, ctx) {
+      holdOff(client, 'hubspot', 'the rate limit is nearly used up');
+      const stored = await records.get(ctx.idempotencyKey);
+      const id = stored && 'id' in stored ? stored.id : undefined;
+      if (!id)
+        throw new PermanentDeliveryError(
+          'hubspot: no HubSpot call is known for this call, nothing to update',
+        );
+      const summary = summarizeCall(call, settings.outcomes);
+      const all = refreshProperties(
+        callProperties(summary, outcomeOf(summary.result, settings.outcomes), {
+          callIdProperty: settings.callIdProperty,
+          idempotencyKey: ctx.idempotencyKey,
+        }),
+      );
+      const properties = ctx.changes.includes('records')
+        ? all
+        : Object.fromEntries(Object.entries(all).filter(([name]) => name === 'hs_call_recording_url'));
+      if (Object.keys(properties).length === 0) {
+        ctx.logger.info({ crmId: id }, 'hubspot: nothing HubSpot can take (recording links must be HTTPS)');
+        return { crmId: id };
+      }
+      if (!(await client.updateCall(id, properties, ctx.signal))) {
+        throw new PermanentDeliveryError('hubspot: the call was deleted in HubSpot, not updated');
+      }
+      ctx.logger.info({ crmId: id, changes: ctx.changes }, 'hubspot: call updated');
+      return { crmId: id };
     },
   };
 

@@ -15,8 +15,14 @@ export function createSalesforceClient(deps: {
 }) {
   const usage = createUsageGate(deps.maxApiUsage, deps.logger);
 
-  /** `missingOk`: a record deleted since we stored its id answers `status: 404` (the caller creates it again). */
-  async function request<T>(req: JsonRequest & { missingOk?: boolean }, signal: AbortSignal) {
+  /**
+   * `missingOk`: a record deleted since we stored its id answers `status: 404` (the caller creates it
+   * again). `conditional`: a failed `If-Unmodified-Since` answers `status: 412` instead of throwing.
+   */
+  async function request<T>(
+    req: JsonRequest & { missingOk?: boolean; conditional?: boolean },
+    signal: AbortSignal,
+  ) {
     let session = await deps.auth.session(signal);
     for (let renewed = false; ; renewed = true) {
       const url = `${session.instanceUrl}/services/data/${deps.apiVersion}${req.path}`;
@@ -38,6 +44,7 @@ export function createSalesforceClient(deps: {
       if (req.missingOk && (response.status === 404 || code === 'ENTITY_IS_DELETED')) {
         return { status: 404, data: undefined };
       }
+      if (req.conditional && response.status === 412) return { status: 412, data: undefined };
       throw salesforceError(req.label, response, text);
     }
   }
@@ -86,6 +93,43 @@ export function createSalesforceClient(deps: {
         signal,
       );
       return data?.id;
+    },
+
+    /** The Task's Description and when it last changed; undefined when it no longer exists. */
+    async readTask(id: string, signal: AbortSignal) {
+      const path = `/sobjects/Task/${encodeURIComponent(id)}?fields=Description,LastModifiedDate`;
+      type Task = { Description?: string | null; LastModifiedDate: string };
+      const { data } = await request<Task>(
+        { method: 'GET', path, label: 'task read', missingOk: true },
+        signal,
+      );
+      return data;
+    },
+
+    /**
+     * PATCH a Task only if nobody changed it since `lastModified` (Salesforce's conditional request):
+     * 'changed' when someone did, 'missing' when it was deleted.
+     */
+    async updateTaskIfUnchanged(
+      id: string,
+      fields: Fields,
+      lastModified: string,
+      signal: AbortSignal,
+    ): Promise<'updated' | 'changed' | 'missing'> {
+      const path = `/sobjects/Task/${encodeURIComponent(id)}`;
+      const { status } = await request(
+        {
+          method: 'PATCH',
+          path,
+          body: fields,
+          label: 'task update',
+          missingOk: true,
+          conditional: true,
+          headers: { 'if-unmodified-since': new Date(lastModified).toUTCString() },
+        },
+        signal,
+      );
+      return status === 404 ? 'missing' : status === 412 ? 'changed' : 'updated';
     },
 
     /** PATCH a Task by id; false when it no longer exists. */

@@ -1,3 +1,4 @@
+import { PermanentDeliveryError, RetryableDeliveryError } from '../../errors.js';
 import { createOnce, holdOff, type CrmRecordWriter } from '../create-once.js';
 import { httpTransport } from '../http.js';
 import { createOwnership } from '../owners/ownership.js';
@@ -91,8 +92,53 @@ export function createSalesforceAdapter(options: AdapterOptions): CrmAdapter {
       const written = await createOnce(task, { ...once, logFields: { whoId } }, ctx);
       return { ...written, owner, outcome: handling.outcome };
     },
+
+    /**
+     * A late recording is appended to the Task's Description (people write there too, so what they
+     * typed is kept, and the write is conditional: if someone saves the Task meanwhile, we read it
+     * again and retry). RingCentral's record for a call first delivered from notifications refreshes
+     * the call fields, never Subject or Description.
+     */
+    async update(call, ctx) {
+      holdOff(client, 'salesforce', "API usage is near the org's limit");
+      const stored = await records.get(ctx.idempotencyKey);
+      const id = stored && 'id' in stored ? stored.id : undefined;
+      if (!id)
+        throw new PermanentDeliveryError('salesforce: no Task is known for this call, nothing to update');
+      const summary = summarizeCall(call, settings.outcomes);
+      if (ctx.changes.includes('records')) {
+        const variants = summary.externalNumber ? phoneVariants(summary.externalNumber) : [];
+        const whoId = variants.length > 0 ? await client.searchWho(variants, ctx.signal) : undefined;
+        const fields = refreshFields(
+          taskFields(summary, outcomeOf(summary.result, settings.outcomes), whoId),
+        );
+        if (!(await client.updateTask(id, fields, ctx.signal))) throw deleted();
+      }
+      if (ctx.changes.includes('recording') && summary.recordingUrl) {
+        const task = await client.readTask(id, ctx.signal);
+        if (!task) throw deleted();
+        const description = task.Description ?? '';
+        if (!description.includes(summary.recordingUrl)) {
+          const appended = `${description}${description ? '\n' : ''}Recording: ${summary.recordingUrl}`;
+          const fields = { Description: appended.slice(0, 32_000) };
+          const outcome = await client.updateTaskIfUnchanged(id, fields, task.LastModifiedDate, ctx.signal);
+          if (outcome === 'missing') throw deleted();
+          if (outcome === 'changed') {
+            throw new RetryableDeliveryError(
+              'salesforce: the Task was edited while adding the recording',
+              1_000,
+            );
+          }
+        }
+      }
+      ctx.logger.info({ crmId: id, changes: ctx.changes }, 'salesforce: task updated');
+      return { crmId: id };
+    },
   };
 }
+
+const deleted = () =>
+  new PermanentDeliveryError('salesforce: the Task was deleted in Salesforce, not updated');
 
 const factory: AdapterFactory = (options) => createSalesforceAdapter(options);
 export default factory;

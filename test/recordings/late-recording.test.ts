@@ -1,0 +1,61 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EnrichedCall } from '../../src/calls/types.js';
+import { fakeRecordingContent } from '../../src/fake-ringcentral/index.js';
+import { eventually } from '../helpers/config.js';
+import { startStack, type Stack } from '../helpers/stack.js';
+
+type Event = { type: string; data: EnrichedCall & { changes?: string[] } };
+
+let stack: Stack | undefined;
+let cacheDir: string | undefined;
+afterEach(async () => {
+  await stack?.close();
+  stack = undefined;
+  if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
+});
+
+describe('recordings › a recording that arrives after the call was delivered', () => {
+  it('reaches the CRM as call.updated for the same call, with a link that plays, and no second call', async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'rc-enrich-test-late-'));
+    stack = await startStack({
+      fake: { recordingBytes: 5_000 },
+      env: {
+        RECORDING_LINK_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
+        RECORDINGS_CACHE_DIR: cacheDir,
+        LATE_DATA_CHECK_INTERVAL_MS: '300',
+      },
+    });
+    const call = await stack.fake.calls.play({ recorded: true, talkMs: 50, recordingDelayMs: 1_500 });
+    const events = () =>
+      [...stack!.crm.records.values()]
+        .map(({ body }) => body as Event)
+        .filter((event) => event.data.telephonySessionId === call.telephonySessionId);
+
+    const updated = await eventually(async () => events().find((e) => e.type === 'call.updated'), 15_000);
+    const [first] = events().filter((e) => e.type === 'call.enriched');
+    expect(first?.data.recordings).toBeUndefined();
+    expect(first?.data.records[0]?.recording).toBeUndefined();
+    expect(updated.data).toMatchObject({ sessionId: first?.data.sessionId, changes: ['recording'] });
+    expect(
+      events()
+        .map((e) => e.type)
+        .sort(),
+    ).toEqual(['call.enriched', 'call.updated']);
+
+    const played = await fetch(updated.data.recordings![0]!.url);
+    expect(played.status).toBe(200);
+    expect(
+      Buffer.from(await played.arrayBuffer()).equals(fakeRecordingContent(call.recordingId!, 5_000)),
+    ).toBe(true);
+
+    const story = await stack.services[0]!.services.journey.list(call.telephonySessionId);
+    expect(story.filter((entry) => entry.step === 'recording').map((entry) => entry.state)).toEqual([
+      'awaiting-recording',
+      'update-queued',
+    ]);
+    expect(story.some((entry) => entry.step === 'delivery' && entry.outcome === 'updated')).toBe(true);
+  });
+});
