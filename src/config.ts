@@ -86,7 +86,7 @@ const envSchema = z.object({
   /** How long a recording link plays; the CRM keeps the link, so this is long by default. */
   RECORDING_LINK_TTL_DAYS: positive(365),
   /** Where played recordings are kept so replays and seeks cost no RingCentral request. */
-  RECORDINGS_CACHE_DIR: z.string().default(join(tmpdir(), 'rc-enrich-recordings')),
+  RECORDINGS_CACHE_DIR: optionalString,
   RECORDINGS_CACHE_MAX_MB: positive(1024),
   /** `s3://bucket[/prefix]`: keep every recording past RingCentral's 90 days. */
   RECORDINGS_ARCHIVE: optionalString.pipe(
@@ -185,6 +185,11 @@ export function parseConfig(env: Record<string, string | undefined>) {
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const e = result.data;
+  if (Boolean(e.RECORDINGS_ARCHIVE_ACCESS_KEY_ID) !== Boolean(e.RECORDINGS_ARCHIVE_SECRET_ACCESS_KEY)) {
+    throw new ConfigError(
+      'Invalid configuration:\n  RECORDINGS_ARCHIVE_ACCESS_KEY_ID and RECORDINGS_ARCHIVE_SECRET_ACCESS_KEY go together: set both or neither',
+    );
+  }
   const config = {
     port: e.PORT,
     host: e.HOST,
@@ -224,7 +229,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
     recordings: {
       linkSecret: e.RECORDING_LINK_SECRET,
       linkLifetimeMs: e.RECORDING_LINK_TTL_DAYS * 24 * 60 * 60 * 1000,
-      cacheDir: e.RECORDINGS_CACHE_DIR,
+      cacheDir: e.RECORDINGS_CACHE_DIR ?? join(tmpdir(), 'rc-enrich-recordings'),
       cacheMaxBytes: e.RECORDINGS_CACHE_MAX_MB * 1024 * 1024,
       lateDataIntervalMs: e.LATE_DATA_CHECK_INTERVAL_MS,
       archive: e.RECORDINGS_ARCHIVE

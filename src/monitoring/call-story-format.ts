@@ -67,10 +67,31 @@ function describeStep(entry: JourneyEntry): string {
       return `${String(d.stage)}: ${String(d.error)}`;
     case 'replay':
       return `dead letter replayed: ${String(d.queue)} job ${String(d.jobId)}`;
+    case 'recording':
+      return describeRecording(d);
     default:
       return Object.entries(d)
         .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
         .join(' ');
+  }
+}
+
+/** The recording's state: waiting for RingCentral, an update on its way, archived, or given up. */
+function describeRecording(d: Record<string, unknown>): string {
+  const adapter = d.adapter ? `${String(d.adapter)}: ` : '';
+  switch (d.state) {
+    case 'awaiting-recording':
+      return `${adapter}delivered before RingCentral had the recording; watching the Call Log for it`;
+    case 'awaiting-call-log':
+      return `${adapter}delivered from notifications; watching the Call Log for RingCentral's record`;
+    case 'update-queued':
+      return `${adapter}${(d.changes as string[] | undefined)?.join(' and ') ?? 'new data'} arrived; update queued`;
+    case 'archived':
+      return `recording ${String(d.recordingId)} copied to the archive`;
+    case 'gave-up':
+      return `${adapter}gave up: ${String(d.reason)}`;
+    default:
+      return `${adapter}${String(d.state)}`;
   }
 }
 

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EnrichedCall } from '../../src/calls/types.js';
 import { fakeRecordingContent } from '../../src/fake-ringcentral/index.js';
+import { formatCallStory } from '../../src/monitoring/call-story-format.js';
+import { loadCallStory } from '../../src/monitoring/call-story.js';
 import { eventually } from '../helpers/config.js';
 import { startStack, type Stack } from '../helpers/stack.js';
 
@@ -57,5 +59,14 @@ describe('recordings › a recording that arrives after the call was delivered',
       'update-queued',
     ]);
     expect(story.some((entry) => entry.step === 'delivery' && entry.outcome === 'updated')).toBe(true);
+    // What `rc-enrich call <id>` prints for it.
+    const { services } = stack.services[0]!;
+    const loaded = await loadCallStory({ ...services, adapters: ['webhook'] }, call.telephonySessionId);
+    const text = formatCallStory(loaded!);
+    expect(text).toContain(
+      'webhook: delivered before RingCentral had the recording; watching the Call Log for it',
+    );
+    expect(text).toContain('webhook: recording arrived; update queued');
+    expect(text).toMatch(/webhook attempt 1: updated/);
   });
 });
