@@ -42,6 +42,9 @@ const callPart = (telephonySessionId: string) => escapeId(telephonySessionId, /[
 export const enrichJobId = (telephonySessionId: string) => `call-${callPart(telephonySessionId)}`;
 export const deliverJobId = (adapter: string, telephonySessionId: string) =>
   `deliver-${escapeId(adapter, /[%:-]/g)}-${callPart(telephonySessionId)}`;
+/** An update of a delivered call (late data); `what` names the changes, e.g. `recording`. */
+export const updateJobId = (adapter: string, telephonySessionId: string, what: string) =>
+  `update-${escapeId(adapter, /[%:-]/g)}-${callPart(telephonySessionId)}-${escapeId(what, /[%:-]/g)}`;
 
 const day = 24 * 3600;
 /** Everything that can grow has a bound: finished jobs are kept long enough to dedupe and to inspect. */

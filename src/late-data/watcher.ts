@@ -5,7 +5,7 @@ import type { Journey } from '../calls/journey.js';
 import { idempotencyKeyFor } from '../deliver/idempotency.js';
 import type { Keys } from '../infra/keys.js';
 import type { Metrics } from '../infra/metrics.js';
-import type { Queues } from '../queues.js';
+import { updateJobId, type Queues } from '../queues.js';
 import type { RingCentralClient } from '../ringcentral/client.js';
 import {
   callLogRange,
@@ -75,7 +75,7 @@ export function createLateDataWatcher(deps: Deps) {
       'update',
       { adapter: watch.adapter, idempotencyKey: callKey, call, changes },
       {
-        jobId: `update-${watch.adapter}-${call.telephonySessionId}-${what}`.replace(/:/g, '_'),
+        jobId: updateJobId(watch.adapter, call.telephonySessionId, what),
         attempts: deps.deliveryAttempts,
         backoff: { type: 'crm' },
       },
