@@ -4,10 +4,11 @@ import { httpTransport } from '../http.js';
 import { createOwnership } from '../owners/ownership.js';
 import { phoneVariants } from '../phone.js';
 import { createRecordIds } from '../record-ids.js';
-import { summarizeCall } from '../summary.js';
-import type { AdapterFactory, AdapterOptions, CrmAdapter } from '../types.js';
+import { summarizeCall, type CallSummary } from '../summary.js';
+import type { EnrichedCall } from '../../calls/types.js';
+import type { AdapterFactory, AdapterOptions, CrmAdapter, DeliveryContext } from '../types.js';
 import { createHubSpotClient } from './client.js';
-import { callProperties, findFilters, refreshProperties } from './map.js';
+import { callProperties, findFilters, recordingProperty, refreshProperties } from './map.js';
 import { parseHubSpotSettings } from './settings.js';
 
 /**
@@ -90,15 +91,9 @@ export function createHubSpotAdapter(options: AdapterOptions): CrmAdapter {
           'hubspot: no HubSpot call is known for this call, nothing to update',
         );
       const summary = summarizeCall(call, settings.outcomes);
-      const all = refreshProperties(
-        callProperties(summary, outcomeOf(summary.result, settings.outcomes), {
-          callIdProperty: settings.callIdProperty,
-          idempotencyKey: ctx.idempotencyKey,
-        }),
-      );
       const properties = ctx.changes.includes('records')
-        ? all
-        : Object.fromEntries(Object.entries(all).filter(([name]) => name === 'hs_call_recording_url'));
+        ? await refreshed(call, summary, ctx)
+        : recordingProperty(summary.recordingUrl);
       if (Object.keys(properties).length === 0) {
         ctx.logger.info({ crmId: id }, 'hubspot: nothing HubSpot can take (recording links must be HTTPS)');
         return { crmId: id };
@@ -110,6 +105,17 @@ export function createHubSpotAdapter(options: AdapterOptions): CrmAdapter {
       return { crmId: id };
     },
   };
+
+  /** Every property `deliver` sets except the title, the notes and the owner, which people edit. */
+  async function refreshed(call: EnrichedCall, summary: CallSummary, ctx: DeliveryContext) {
+    const { handling } = await ownership.decide(call, summary, ctx.signal);
+    return refreshProperties(
+      callProperties(summary, handling, {
+        callIdProperty: settings.callIdProperty,
+        idempotencyKey: ctx.idempotencyKey,
+      }),
+    );
+  }
 
   async function findContacts(number: string | undefined, signal: AbortSignal): Promise<string[]> {
     if (!number || settings.contactMatch === 'none') return [];

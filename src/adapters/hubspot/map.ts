@@ -49,8 +49,7 @@ export function callProperties(
     hs_call_from_number: toE164(summary.from.phoneNumber) ?? summary.from.phoneNumber,
     hs_call_to_number: toE164(summary.to.phoneNumber) ?? summary.to.phoneNumber,
     hs_call_status: hubspotStatus(outcome, summary.direction),
-    // HubSpot accepts only HTTPS recording URLs.
-    hs_call_recording_url: summary.recordingUrl?.startsWith('https://') ? summary.recordingUrl : undefined,
+    ...recordingProperty(summary.recordingUrl),
     hubspot_owner_id: extra.ownerId,
   };
   if (extra.callIdProperty) properties[extra.callIdProperty] = extra.idempotencyKey;
@@ -58,6 +57,11 @@ export function callProperties(
     string,
     string
   >;
+}
+
+/** `hs_call_recording_url`, when HubSpot will take the URL: it accepts only HTTPS ones. */
+export function recordingProperty(url: string | undefined): Record<string, string> {
+  return url?.startsWith('https://') ? { hs_call_recording_url: url } : {};
 }
 
 /** What a later delivery of the same call rewrites: the facts, not what people may have edited. */

@@ -109,9 +109,9 @@ export function createSalesforceAdapter(options: AdapterOptions): CrmAdapter {
       if (ctx.changes.includes('records')) {
         const variants = summary.externalNumber ? phoneVariants(summary.externalNumber) : [];
         const whoId = variants.length > 0 ? await client.searchWho(variants, ctx.signal) : undefined;
-        const fields = refreshFields(
-          taskFields(summary, outcomeOf(summary.result, settings.outcomes), whoId),
-        );
+        const { handling } = await ownership.decide(call, summary, ctx.signal);
+        // No OwnerId: whoever the Task belongs to now (a rep may have reassigned it) stays.
+        const fields = refreshFields(taskFields(summary, handling, { whoId, timeZone: await timeZone() }));
         if (!(await client.updateTask(id, fields, ctx.signal))) throw deleted();
       }
       if (ctx.changes.includes('recording') && summary.recordingUrl) {
