@@ -1,4 +1,5 @@
 import { parseRetryAfter, RetryableDeliveryError } from '../errors.js';
+import { createDeadline } from '../infra/timeout.js';
 
 /**
  * The HTTP plumbing every HTTP adapter shares: the injectable transport, a per-request timeout joined
@@ -21,11 +22,7 @@ export interface HttpResult {
 }
 
 /**
- * Send one request and read its body, both within `http.timeoutMs` and `signal`.
- *
- * The deadline is an AbortController fired by a plain timer, not `AbortSignal.timeout()`: on Node 20,
- * a timeout signal passed only to `AbortSignal.any()` can be garbage-collected, and then never fires
- * (checked with --expose-gc), which turns a hung CRM into a hung delivery.
+ * Send one request and read its body, both within `http.timeoutMs` (`createDeadline`) and `signal`.
  *
  * Redirects are not followed: a POST silently turned into a GET by a 302 would look like success, so a
  * 3xx comes back to the caller as a failure (Standard Webhooks says the same).
@@ -43,17 +40,13 @@ export async function send(
       cause: signal.reason,
     });
   }
-  const deadline = new AbortController();
-  const timer = setTimeout(
-    () => deadline.abort(new DOMException(`no answer within ${http.timeoutMs} ms`, 'TimeoutError')),
+  const deadline = createDeadline(
     http.timeoutMs,
+    () => new DOMException(`no answer within ${http.timeoutMs} ms`, 'TimeoutError'),
+    signal,
   );
   try {
-    const response = await http.fetch(url, {
-      ...init,
-      redirect: 'manual',
-      signal: AbortSignal.any([signal, deadline.signal]),
-    });
+    const response = await http.fetch(url, { ...init, redirect: 'manual', signal: deadline.signal });
     const text = await response.text();
     return { response, text: text.length > limit ? text.slice(0, limit) : text };
   } catch (err) {
@@ -66,7 +59,7 @@ export async function send(
         },
       );
     }
-    if (deadline.signal.aborted) {
+    if (deadline.expired()) {
       throw new RetryableDeliveryError(`${label}: no answer within ${http.timeoutMs} ms`, undefined, {
         cause: err,
       });
@@ -75,7 +68,7 @@ export async function send(
       cause: err,
     });
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
 }
 

@@ -5,6 +5,7 @@ import type { EnrichedCall } from '../calls/types.js';
 import type { Journey } from '../calls/journey.js';
 import type { Config } from '../config.js';
 import type { Metrics } from '../infra/metrics.js';
+import { createDeadline } from '../infra/timeout.js';
 import type { DeliverJobData } from '../queues.js';
 import { ScheduledRetry } from './backoff.js';
 import { deliveryVerdict, type AttemptResult, type DeliveryLimits } from './verdict.js';
@@ -76,15 +77,13 @@ export function createDeliverProcessor({
     }
 
     const attempt = job.attemptsMade + 1;
-    // A plain timer, not AbortSignal.timeout(): on Node 20 a timeout signal held only by AbortSignal.any()
-    // can be garbage-collected and never fire.
-    const deadline = new AbortController();
-    const timer = setTimeout(
-      () =>
-        deadline.abort(new Error(`no answer within DELIVERY_TIMEOUT_MS (${config.delivery.timeoutMs} ms)`)),
-      config.delivery.timeoutMs,
+    const timeoutMs = config.delivery.timeoutMs;
+    const deadline = createDeadline(
+      timeoutMs,
+      () => new Error(`no answer within DELIVERY_TIMEOUT_MS (${timeoutMs} ms)`),
+      shutdown,
     );
-    const signal = shutdown ? AbortSignal.any([deadline.signal, shutdown]) : deadline.signal;
+    const { signal } = deadline;
     const log = logger.child({ adapter: name, telephonySessionId: tsid, attempt });
     let delivered: DeliveryResult | void = undefined;
     let prepared = call;
@@ -103,7 +102,7 @@ export function createDeliverProcessor({
     } catch (error) {
       result = { ok: false, error };
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
 
     const verdict = deliveryVerdict(result, attempt, limitsOf(job), Date.now());

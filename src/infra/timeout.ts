@@ -33,3 +33,33 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
     throw err;
   }
 }
+
+export interface Deadline {
+  /** Aborts with the deadline's reason after `ms`, or as soon as a parent signal aborts. */
+  readonly signal: AbortSignal;
+  /** Whether it was the deadline (not a parent) that fired. */
+  expired(): boolean;
+  /** Stops the timer; call it once the work is over. */
+  clear(): void;
+}
+
+/**
+ * A signal that aborts `ms` from now with `reason()`, joined with any `parents` (a delivery's signal,
+ * shutdown). A plain timer, not `AbortSignal.timeout()`: on Node 20 a timeout signal held only by
+ * `AbortSignal.any()` can be garbage-collected and then never fires (checked with --expose-gc), which
+ * turns a hung CRM into a hung delivery.
+ */
+export function createDeadline(
+  ms: number,
+  reason: () => Error,
+  ...parents: Array<AbortSignal | undefined>
+): Deadline {
+  const own = new AbortController();
+  const timer = setTimeout(() => own.abort(reason()), ms);
+  const joined = parents.filter((parent): parent is AbortSignal => parent !== undefined);
+  return {
+    signal: joined.length > 0 ? AbortSignal.any([own.signal, ...joined]) : own.signal,
+    expired: () => own.signal.aborted,
+    clear: () => clearTimeout(timer),
+  };
+}

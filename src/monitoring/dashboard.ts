@@ -1,10 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import fastifyBasicAuth from '@fastify/basic-auth';
 import type { FastifyInstance } from 'fastify';
 import type { Journey } from '../calls/journey.js';
+import { sameSecret } from '../infra/same-secret.js';
 import type { Queues } from '../queues.js';
 import { replayHooks } from './dashboard-hooks.js';
 import { redactSecrets } from './redact.js';
@@ -78,10 +78,4 @@ export function credentialsMatch(
   const userOk = sameSecret(user, expectedUser);
   const passwordOk = sameSecret(password, expectedPassword);
   return userOk && passwordOk;
-}
-
-// Hashing first gives equal-length buffers, so timingSafeEqual never leaks the expected length.
-function sameSecret(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
