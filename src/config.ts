@@ -6,8 +6,8 @@ import { parseArchiveLocation } from './recordings/archive.js';
 
 /**
  * The one configuration schema. Server, workers and CLI all read their settings from the
- * object `loadConfig` returns; nothing else in the codebase reads `process.env`.
- * The names of the contract variables (design.md) must not change.
+ * object `parseConfig` returns; nothing else in the codebase reads `process.env`.
+ * Operators and tools depend on the variable names (docs/configuration.md, .env.example): keep them.
  */
 
 const ms = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);

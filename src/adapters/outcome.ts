@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 /**
- * RingCentral's call `result` (30-odd values, see ringcentral-api.md §4) boiled down to the few
+ * RingCentral's call `result` (30-odd values, listed in
+ * https://developers.ringcentral.com/api-reference/Call-Log/readUserCallLog) boiled down to the few
  * outcomes a CRM cares about. Each CRM adapter maps these to its own vocabulary (HubSpot
  * `hs_call_status`, Salesforce `CallDisposition`). Operators can re-map single results with
  * CRM_OUTCOME_MAP, e.g. `Hang Up=missed,Rejected=no-answer`.

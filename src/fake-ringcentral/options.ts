@@ -4,7 +4,7 @@ import type { FakeRingCentralOptions, RateLimitGroup, RateLimitRule } from './ty
 
 const minute = 60_000;
 
-/** RingCentral's documented defaults (docs §5): requests per user per minute, 60 s penalty. */
+/** RingCentral's documented defaults (https://developers.ringcentral.com/guide/basics/rate-limits): requests per user per minute, 60 s penalty. */
 export const defaultRateLimits: Record<RateLimitGroup, RateLimitRule> = {
   Light: { limit: 50, windowMs: minute, penaltyMs: minute },
   Medium: { limit: 40, windowMs: minute, penaltyMs: minute },

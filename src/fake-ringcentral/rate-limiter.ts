@@ -15,7 +15,7 @@ export interface RateDecision {
 }
 
 /**
- * RingCentral's user-level limits (docs §5): a sliding window per (token owner, group); once the
+ * RingCentral's user-level limits (https://developers.ringcentral.com/guide/basics/rate-limits): a sliding window per (token owner, group); once the
  * limit is reached every request is refused for the penalty, and each refused request restarts it
  * ("it may stuck in the 429 trap forever"). Refused requests do not enter the window.
  */

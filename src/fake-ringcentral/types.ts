@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 
-/** RingCentral's usage-plan groups (docs §5). */
+/** RingCentral's usage-plan groups (https://developers.ringcentral.com/guide/basics/rate-limits). */
 export type RateLimitGroup = 'Light' | 'Medium' | 'Heavy' | 'Auth';
 
 export interface RateLimitRule {

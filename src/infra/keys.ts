@@ -56,7 +56,7 @@ export function createKeys(queuePrefix: string) {
     lateData: () => `${ns}:late-data`,
     /** The watches themselves: hash `<adapter>|<telephonySessionId>` -> JSON. */
     lateDataWatch: () => `${ns}:late-data:watch`,
-    /** Subscription bookkeeping (issue: stay registered). */
+    /** Subscription bookkeeping (subscriptions/state.ts). */
     subscription: () => `${ns}:subscription`,
   };
 }

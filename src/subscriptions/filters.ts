@@ -1,12 +1,15 @@
 import type { SubscriptionInfo } from './types.js';
 
-/** The route RingCentral delivers to (design.md); the subscription's address is PUBLIC_URL + this. */
+/** The route RingCentral delivers to (docs/ringcentral-setup.md); the subscription's address is PUBLIC_URL + this. */
 export const WEBHOOK_PATH = '/webhooks/ringcentral';
 
 /** Every telephony session of the account (needs the app's CallControl permission). */
 export const TELEPHONY_SESSIONS_FILTER = '/restapi/v1.0/account/~/telephony/sessions';
 
-/** RingCentral's WebHook maximum lifetime, 10 years (ringcentral-api.md §1.2). */
+/**
+ * RingCentral's WebHook maximum lifetime, 10 years: the largest `expiresIn` of
+ * https://developers.ringcentral.com/api-reference/Subscriptions/createSubscription
+ */
 export const MAX_EXPIRES_IN_SECONDS = 315_360_000;
 
 export function webhookAddress(publicUrl: string): string {
@@ -21,7 +24,8 @@ export interface ReminderTiming {
 }
 
 /**
- * RingCentral's rules (§1.6): threshold ≤ half the lifetime, interval ≤ half the threshold.
+ * RingCentral's rules (https://developers.ringcentral.com/guide/notifications/webhooks/creating-webhooks, renewal reminders):
+ * threshold ≤ half the lifetime, interval ≤ half the threshold.
  * We ask to be reminded when we would renew anyway, and at most daily after that.
  */
 export function reminderTiming(expiresInSeconds: number, renewBeforeMs: number): ReminderTiming {

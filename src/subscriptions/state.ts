@@ -4,7 +4,8 @@ import type { EnsureAction, SubscriptionInfo, SubscriptionState } from './types.
 
 /**
  * Which of the four states a subscription is in. Anything but `Active` (RingCentral's `Blacklisted`,
- * the older `Suspended`) no longer delivers and can only be deleted and re-created (§1.7).
+ * the older `Suspended`) no longer delivers and can only be deleted and re-created
+ * (https://developers.ringcentral.com/guide/notifications/webhooks/troubleshooting).
  */
 export function classify(
   subscription: SubscriptionInfo | undefined,

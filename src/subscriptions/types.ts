@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * RingCentral's `SubscriptionInfo` (ringcentral-api.md §1.2), validated where it enters: only the
+ * RingCentral's `SubscriptionInfo`, validated where it enters: only the
  * fields we act on are required; the rest passes through. `status` is an open string because
  * older accounts report values (`Suspended`) the current spec no longer lists.
  */

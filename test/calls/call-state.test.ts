@@ -29,7 +29,7 @@ describe('call state › when a call has ended', () => {
   it('an IVR leaving first does not end the call; the last live party leaving does', async () => {
     const state = createCallState(redis, createKeys(prefix));
     const tsid = newTelephonySessionId();
-    // Stream (D) of ringcentral-api.md: caller, IVR, IVR leaves, agent rings, answers, hangs up, caller leaves.
+    // RingCentral's PSTN → IVR → agent example flow: caller, IVR, IVR leaves, agent rings, answers, hangs up, caller leaves.
     await state.record(event(tsid, [party('p-1', 'Setup', 2)]));
     await state.record(event(tsid, [party('p-2', 'Setup', 3)]));
     await state.record(event(tsid, [party('p-1', 'Answered', 4)]));

@@ -10,7 +10,7 @@ export interface PartySpec {
   reason?: string;
 }
 
-/** A telephony-session notification shaped like RingCentral's (see ringcentral-api.md §2.3). */
+/** A telephony-session notification shaped like RingCentral's (see src/fake-ringcentral/calls/steps.ts). */
 export function telephonyNotification(opts: {
   telephonySessionId: string;
   sessionId?: string;

@@ -12,7 +12,7 @@ function sdkError(status: number, body?: unknown, headers: Record<string, string
   return Object.assign(new Error('Response has unsuccessful status'), { response });
 }
 
-/** RingCentral's missing-permission body (docs call-log/access.md), for either code. */
+/** RingCentral's missing-permission body (https://developers.ringcentral.com/guide/voice/call-log/access), for either code. */
 function missingPermission(code: 'CMN-401' | 'CMN-408', permission: string) {
   const message = `In order to call this API endpoint, application needs to have [${permission}] permission`;
   return {

@@ -23,7 +23,7 @@ export type TokenCheck = { ok: true; info: TokenInfo } | { ok: false; reason: 'n
 
 /**
  * Access/refresh token pairs. Like RingCentral: refresh tokens are single-use and refreshing
- * invalidates the previous access token at once (docs §6.2).
+ * invalidates the previous access token at once (https://developers.ringcentral.com/guide/authentication/refresh-tokens).
  */
 export function createTokenStore({ now, accessTtlSec, refreshTtlSec }: Deps) {
   const tokens = new Map<string, Issued>();

@@ -6,7 +6,7 @@ const telephonyFilter = (accountId: string, extensionId?: string) =>
     ? `/restapi/v1.0/account/${accountId}/extension/${extensionId}/telephony/sessions`
     : `/restapi/v1.0/account/${accountId}/telephony/sessions`;
 
-/** Who the party talks to and from, shaped like streams (D) and (E) of docs §2.3. */
+/** Who the party talks to and from, shaped like RingCentral's example call flows (see steps.ts). */
 function endpoints(
   c: CallState,
   role: EmitOptions['party'],
@@ -34,7 +34,7 @@ export function partyEvent(c: CallState, spec: EmitOptions, sequence: number, ev
   const state = c.parties[spec.party];
   if (!state) throw new Error(`call ${c.telephonySessionId} has no ${spec.party} party`);
   const { from, to } = endpoints(c, spec.party, spec.code);
-  // Caller's technical direction is Outbound on inbound calls and vice versa (docs §2.3 D/E).
+  // Caller's technical direction is Outbound on inbound calls and vice versa (the example call flows).
   const direction = (spec.party === 'pstn') === (c.direction === 'Inbound') ? 'Outbound' : 'Inbound';
   const recordings =
     spec.recordings ??

@@ -26,7 +26,7 @@ export function recordingMeta(c: CallState, ctx: Pick<RecordContext, 'baseUrl' |
 }
 
 /**
- * One CallLogRecord per call (docs §3.3), from the agent's side, as both Active Calls and the Call
+ * One CallLogRecord per call (https://developers.ringcentral.com/guide/voice/finding-active-calls), from the agent's side, as both Active Calls and the Call
  * Log return it. Detailed view adds `legs` and `lastModifiedTime`.
  */
 export function toCallLogRecord(c: CallState, ctx: RecordContext): Record<string, unknown> {

@@ -86,7 +86,7 @@ export function createCallState(options: StartCallOptions, ctx: Context): CallSt
     role,
     extensionId: ext,
   });
-  // Party numbering follows the real streams (docs §2.3 D/E): the side that starts the call is 1.
+  // Party numbering follows RingCentral's example call flows (see steps.ts): the side that starts the call is 1.
   const parties =
     direction === 'Inbound'
       ? {
@@ -132,7 +132,7 @@ export function createCallState(options: StartCallOptions, ctx: Context): CallSt
       (ctx.recordingDelayMs[1] > ctx.recordingDelayMs[0]
         ? uniform(random, ctx.recordingDelayMs)
         : ctx.recordingDelayMs[0]),
-    nextSequence: 2, // real streams start at 2 (docs §2.3)
+    nextSequence: 2, // RingCentral's example call flows start at 2 (see steps.ts)
     parties,
     notifications: [],
     recordCache: new Map(),

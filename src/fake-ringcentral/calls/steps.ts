@@ -3,7 +3,9 @@ import type { EmitOptions } from './types.js';
 
 /**
  * The call script: each step moves the call on and lists the party events it causes, in the order
- * RingCentral emits them (docs §2.3 streams D and E). Steps called out of order throw.
+ * RingCentral emits them in RingCentral's example call flows (https://github.com/dibyenduroy/csn-data, linked from
+ * https://developers.ringcentral.com/guide/voice/telephony-session-notifications).
+ * Steps called out of order throw.
  */
 type Step = (c: CallState, now: number) => EmitOptions[];
 

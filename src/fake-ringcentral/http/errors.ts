@@ -1,5 +1,6 @@
 /**
- * RingCentral's error bodies: `{errorCode, message, errors: [{errorCode, message, ...}]}` (docs §5, §8).
+ * RingCentral's error bodies: `{errorCode, message, errors: [{errorCode, message, ...}]}`
+ * (https://developers.ringcentral.com/guide/basics/errors).
  * Handlers throw `RcError`; the pipeline turns it into the response.
  */
 export class RcError extends Error {

@@ -3,7 +3,7 @@ import type { TelephonyParty } from '../calls/types.js';
 /**
  * Whether one (expanded) event filter asks for this party event: the account-level telephony filter
  * covers every party; the extension-level one only that extension's parties (PSTN parties never
- * reach it, docs §2.1). Of the filter's query parameters, `statusCode` and `missedCall` are honoured.
+ * reach it, https://developers.ringcentral.com/guide/notifications/event-filters/account-telephony-sessions). Of the filter's query parameters, `statusCode` and `missedCall` are honoured.
  */
 export function filterCovers(filter: string, accountId: string, party: TelephonyParty): boolean {
   const [path = '', query = ''] = filter.split('?', 2);

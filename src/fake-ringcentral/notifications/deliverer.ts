@@ -20,7 +20,8 @@ export interface DeliveryMeta {
 }
 
 /**
- * POSTs one envelope to one subscription's address the way RingCentral does (docs §1.4), never
+ * POSTs one envelope to one subscription's address the way RingCentral does
+ * (https://developers.ringcentral.com/guide/notifications/webhooks/receiving), never
  * retries, and logs the outcome. `idle()` waits for every delivery still in flight.
  */
 export function createDeliverer({ poster, stats, logger, now, timeoutMs }: Deps) {

@@ -6,7 +6,7 @@ import type { Poster } from '../notifications/post.js';
 const maxResponseBytes = 1024;
 
 /**
- * RingCentral's webhook validation (docs §1.3): POST with `Validation-Token` and an empty JSON body;
+ * RingCentral's webhook validation (https://developers.ringcentral.com/guide/notifications/webhooks/creating-webhooks): POST with `Validation-Token` and an empty JSON body;
  * the address must answer 200 echoing the header, within the timeout, in ≤ 1024 bytes.
  * - cannot connect / no answer in time → 400 SUB-521 "Parameter [deliveryMode.address] value is invalid"
  * - answered, but not 200, no or wrong echo, or too large → 400 SUB-525 "WebHook server response is invalid"

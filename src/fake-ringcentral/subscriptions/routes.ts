@@ -22,7 +22,7 @@ const objectBody = (req: RouteRequest): Record<string, unknown> => {
   return body as Record<string, unknown>;
 };
 
-/** Webhook subscriptions (docs §1.1): create/update/delete Medium, list/get/renew Light. */
+/** Webhook subscriptions (https://developers.ringcentral.com/api-reference/Subscriptions): create/update/delete Medium, list/get/renew Light. */
 export function subscriptionRoutes({ ctx, store, poster, random }: Deps): Route[] {
   const { options } = ctx;
   const info = (record: SubscriptionRecord, now = options.now()) => ({

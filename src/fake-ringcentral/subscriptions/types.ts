@@ -21,7 +21,7 @@ export interface SubscriptionRecord {
   blacklistedData?: { reason: string; blacklistedAt: string };
 }
 
-/** RingCentral's `SubscriptionInfo` (docs §1.2); the verification token is never echoed. */
+/** RingCentral's `SubscriptionInfo`; the verification token is never echoed. */
 export interface SubscriptionInfo {
   uri: string;
   id: string;

@@ -3,7 +3,7 @@ import type { DisabledFilter } from './types.js';
 
 /** WebHook maximum lifetime (spec); larger values are capped, as RingCentral caps perPage. */
 export const maxExpiresIn = 315_360_000;
-/** Default when `expiresIn` is omitted: ~7 days, as observed (docs §1.2). */
+/** Default when `expiresIn` is omitted: ~7 days, as observed. */
 export const defaultExpiresIn = 604_800;
 
 interface Context {
