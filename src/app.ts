@@ -7,7 +7,7 @@ import Fastify, {
 import { STATUS_CODES } from 'node:http';
 import { serializerCompiler, validatorCompiler } from '@fastify/type-provider-zod';
 import type { Logger } from 'pino';
-import { healthRoutes } from './http/health.js';
+import { healthRoutes, type HealthOptions } from './http/health.js';
 import { createLogThrottle } from './infra/log-safety.js';
 import type { Services } from './services.js';
 import { webhookRoutes } from './webhook/route.js';
@@ -17,6 +17,8 @@ export interface AppOptions {
   services: Services;
   logger: Logger;
   workersRunning?: () => boolean;
+  /** RingCentral's verdict on our credentials, for readiness (absent for ROLE=api). */
+  ringcentralStatus?: HealthOptions['ringcentral'];
   onRenewalReminder?: (notification: Notification) => Promise<void>;
   readinessDetails?: () => Promise<Record<string, unknown>>;
   /** Admin routes (dashboard, metrics) registered by their own plugins. */
@@ -31,6 +33,7 @@ export async function buildApp({
   services,
   logger,
   workersRunning,
+  ringcentralStatus,
   onRenewalReminder,
   readinessDetails,
   plugins = [],
@@ -74,7 +77,12 @@ export async function buildApp({
       .send({ statusCode: status, error: STATUS_CODES[status], code: error.code, message });
   });
 
-  await app.register(healthRoutes, { redis: services.redis, workersRunning, details: readinessDetails });
+  await app.register(healthRoutes, {
+    redis: services.redis,
+    workersRunning,
+    ringcentral: ringcentralStatus,
+    details: readinessDetails,
+  });
   if (config.role !== 'worker') {
     if (!config.webhook.verificationToken)
       throw new Error('WEBHOOK_VERIFICATION_TOKEN is required to receive webhooks');

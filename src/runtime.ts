@@ -6,6 +6,7 @@ import { features as defaultFeatures, type Feature, type FeatureFactory } from '
 import { metricsRoute } from './http/metrics-route.js';
 import { createMetrics, type Metrics } from './infra/metrics.js';
 import { budgetsReport, showBudgets } from './ringcentral/budget-report.js';
+import { createCredentialsCheck } from './ringcentral/credentials-check.js';
 import { createServices, type Services } from './services.js';
 import { startWorkers, type RunningWorkers } from './workers.js';
 
@@ -43,6 +44,11 @@ export async function startService(
               feature.afterDelivery ? [feature.afterDelivery] : [],
             ),
           });
+    // Processes that work with RingCentral are not ready until it has accepted our credentials once.
+    const credentials =
+      config.role === 'api'
+        ? undefined
+        : createCredentialsCheck({ login: () => services.ringcentral.ensureLoggedIn(), logger });
     const refresh = async () => {
       showBudgets(metrics, await budgetsReport(services.ringcentral.budgets));
       await Promise.all(loaded.map((feature) => feature.refreshMetrics?.()));
@@ -54,6 +60,7 @@ export async function startService(
       services,
       logger,
       workersRunning: workers?.running,
+      ringcentralStatus: credentials?.status,
       onRenewalReminder:
         reminderHandlers.length > 0
           ? async (notification) => {
@@ -64,12 +71,14 @@ export async function startService(
         Object.assign({}, ...(await Promise.all(loaded.map((feature) => feature.readiness?.() ?? {})))),
       plugins: [metricsRoute(metrics, refresh), ...loaded.flatMap((feature) => feature.plugins ?? [])],
     });
+    credentials?.start();
     return {
       app,
       services,
       workers,
       metrics,
       async close() {
+        credentials?.stop();
         // Stop taking requests first, then finish or release in-flight jobs, then close connections.
         await app.close();
         await services.close();

@@ -1,16 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { withTimeout } from '../infra/timeout.js';
+import type { CredentialsStatus } from '../ringcentral/credentials-check.js';
 
 export interface HealthOptions {
   redis: Redis;
   /** Absent when this process runs no workers (ROLE=api). */
   workersRunning?: () => boolean;
+  /** Absent when this process does not work with RingCentral (ROLE=api). */
+  ringcentral?: () => CredentialsStatus;
   /** Extra readiness facts (e.g. the webhook subscription's state); never fail readiness on their own. */
   details?: () => Promise<Record<string, unknown>>;
 }
 
-/** /health/live says the process is up; /health/ready says it can do its job (Redis and workers). */
+/**
+ * /health/live says the process is up; /health/ready says it can do its job: Redis reachable, workers
+ * running, and RingCentral has accepted our credentials.
+ */
 export async function healthRoutes(app: FastifyInstance, options: HealthOptions) {
   app.get('/health/live', async () => ({ status: 'ok' }));
 
@@ -28,6 +34,11 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
       const running = options.workersRunning();
       checks.workers = running ? 'running' : 'stopped';
       ready &&= running;
+    }
+    if (options.ringcentral) {
+      const status = options.ringcentral();
+      checks.ringcentral = status.state === 'accepted' ? 'credentials accepted' : status.reason;
+      ready &&= status.state === 'accepted';
     }
     if (options.details) {
       try {
