@@ -45,6 +45,11 @@ export const deliverJobId = (adapter: string, telephonySessionId: string) =>
 /** An update of a delivered call (late data); `what` names the changes, e.g. `recording`. */
 export const updateJobId = (adapter: string, telephonySessionId: string, what: string) =>
   `update-${escapeId(adapter, /[%:-]/g)}-${callPart(telephonySessionId)}-${escapeId(what, /[%:-]/g)}`;
+/** Redis globs matching the deliver-queue job ids of one call (deliveries and updates), whatever the adapter. */
+export const deliverJobIdPatterns = (telephonySessionId: string) => {
+  const call = callPart(telephonySessionId).replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+  return [`deliver-*-${call}`, `update-*-${call}-*`];
+};
 
 const day = 24 * 3600;
 /** Everything that can grow has a bound: finished jobs are kept long enough to dedupe and to inspect. */

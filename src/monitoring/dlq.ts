@@ -1,8 +1,9 @@
 import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Journey } from '../calls/journey.js';
 import {
   QueueName,
-  deliverJobId,
+  deliverJobIdPatterns,
   enrichJobId,
   type DeliverJobData,
   type EnrichJobData,
@@ -41,8 +42,8 @@ export type AnyJob = Job<EnrichJobData> | Job<DeliverJobData>;
 interface Deps {
   queues: Pick<Queues, 'enrich' | 'deliver'>;
   journey: Pick<Journey, 'add'>;
-  /** Configured adapters: lets `replay <telephonySessionId>` find that call's deliver jobs. */
-  adapters: string[];
+  /** Reads the deliver queue's failed set: a call's dead letters are found whatever adapter they name. */
+  redis: Pick<Redis, 'zscan'>;
 }
 
 /**
@@ -50,7 +51,7 @@ interface Deps {
  * with its attempts reset, so it gets a full retry schedule again; an enrich job also gets `replayedAt`
  * so the Call Log is searched for a whole window from now. Each replay is noted in the call's journey.
  */
-export function createDeadLetters({ queues, journey, adapters }: Deps) {
+export function createDeadLetters({ queues, journey, redis }: Deps) {
   const queueOf = (name: DeadLetterQueue) => (name === 'enrich' ? queues.enrich : queues.deliver);
 
   async function count(only?: DeadLetterQueue): Promise<Record<DeadLetterQueue, number>> {
@@ -82,14 +83,18 @@ export function createDeadLetters({ queues, journey, adapters }: Deps) {
       const job = (await queueOf(name).getJob(idOrCall)) as AnyJob | undefined;
       if (job) return [await replayJob(name, job)];
     }
+    // The adapter recorded on each dead letter counts, not this process's CRM_ADAPTER: the CLI may run
+    // with other settings than the service, or the service's adapters may have changed since.
     const candidates: Array<[DeadLetterQueue, string]> = [
       ['enrich', enrichJobId(idOrCall)],
-      ...adapters.map((adapter): [DeadLetterQueue, string] => ['deliver', deliverJobId(adapter, idOrCall)]),
+      ...(await failedDeliveryIds(idOrCall)).map((id): [DeadLetterQueue, string] => ['deliver', id]),
     ];
     const results: ReplayResult[] = [];
     for (const [name, id] of candidates) {
       const job = (await queueOf(name).getJob(id)) as AnyJob | undefined;
-      if (job && (await job.getState()) === 'failed') results.push(await replayJob(name, job));
+      // The id pattern matches by suffix: check the job is this call's, not one whose id ends the same way.
+      if (!job || deadLetterOf(name, job).telephonySessionId !== idOrCall) continue;
+      if ((await job.getState()) === 'failed') results.push(await replayJob(name, job));
     }
     if (results.length === 0)
       throw new DeadLetterError(
@@ -132,6 +137,28 @@ export function createDeadLetters({ queues, journey, adapters }: Deps) {
       }
     }
     return { replayed, failed };
+  }
+
+  /** Ids of the call's failed deliver-queue jobs (deliveries and updates), read from the failed set. */
+  async function failedDeliveryIds(telephonySessionId: string): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const pattern of deliverJobIdPatterns(telephonySessionId)) {
+      let cursor = '0';
+      do {
+        const [next, page] = await redis.zscan(
+          queues.deliver.toKey('failed'),
+          cursor,
+          'MATCH',
+          pattern,
+          'COUNT',
+          1000,
+        );
+        cursor = next;
+        // ZSCAN pages alternate member and score.
+        for (let i = 0; i < page.length; i += 2) ids.add(page[i]!);
+      } while (cursor !== '0');
+    }
+    return [...ids];
   }
 
   async function replayJob(name: DeadLetterQueue, job: AnyJob): Promise<ReplayResult> {

@@ -33,7 +33,7 @@ const deadLetters = () =>
   createDeadLetters({
     queues: service.services.queues,
     journey: service.services.journey,
-    adapters: ['webhook'],
+    redis: service.services.redis,
   });
 
 /** A deliver job the real worker fails twice against the receiver (500), so it becomes a dead letter. */
@@ -133,6 +133,25 @@ describe('dlq › replay', () => {
     receiver.answer(200);
     const replayed = await deadLetters().replay(tsid);
     expect(replayed.map((r) => r.queue).sort()).toEqual(['deliver', 'enrich']);
+  });
+
+  it("finds a call's dead letters by the adapter recorded on each, whatever adapters this process runs", async () => {
+    const tsid = newTelephonySessionId();
+    const { queues } = service.services;
+    // This worker runs only `webhook`: it dead-letters a job naming `hubspot` at once.
+    const id = deliverJobId('hubspot', tsid);
+    await queues.deliver.add(
+      'deliver',
+      { adapter: 'hubspot', idempotencyKey: `809646016-${tsid}`, call: enrichedCall(tsid) },
+      { jobId: id, attempts: 1 },
+    );
+    await eventually(async () => (await queues.deliver.getJobState(id)) === 'failed');
+    // A call whose id merely ends like this one's is not touched.
+    const other = await deadDelivery(`x-${tsid}`);
+
+    const replayed = await deadLetters().replay(tsid);
+    expect(replayed).toEqual([{ id, queue: 'deliver', telephonySessionId: tsid, adapter: 'hubspot' }]);
+    expect(await queues.deliver.getJobState(other.id)).toBe('failed');
   });
 
   it('refuses an unknown id and a job that is not failed, with a reason', async () => {

@@ -14,7 +14,7 @@ const deadLetters = (services: Services) =>
   createDeadLetters({
     queues: services.queues,
     journey: services.journey,
-    adapters: services.config.crm.adapters,
+    redis: services.redis,
   });
 
 function queueOption(value: string): DeadLetterQueue {
