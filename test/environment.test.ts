@@ -78,10 +78,14 @@ describe('config › empty values', () => {
 });
 
 describe('demo and simulator › settings', () => {
-  it('set aside a CRM_ADAPTER from .env (production settings), and say so', () => {
+  it('set aside a CRM_ADAPTER from .env (production settings), say so, and write records to a file they show', () => {
     const dir = dirWithDotenv(['CRM_ADAPTER=hubspot', 'REDIS_URL=redis://10.0.0.1:6379']);
-    const { env, notes } = simulatorEnvironment(readEnvironment({}, join(dir, '.env')));
-    expect(env.CRM_ADAPTER).toBeUndefined();
+    const { env, notes } = simulatorEnvironment(
+      readEnvironment({}, join(dir, '.env')),
+      '/tmp/records.ndjson',
+    );
+    expect(env.CRM_ADAPTER).toBe('file');
+    expect(env.CRM_FILE_PATH).toBe('/tmp/records.ndjson');
     expect(env.REDIS_URL).toBe('redis://10.0.0.1:6379');
     expect(env.LOG_LEVEL).toBe('warn');
     expect(notes.join('\n')).toMatch(/CRM_ADAPTER from .*\.env is not used with the simulator/);
@@ -89,8 +93,12 @@ describe('demo and simulator › settings', () => {
 
   it('keep a CRM_ADAPTER the environment sets', () => {
     const dir = dirWithDotenv(['CRM_ADAPTER=hubspot']);
-    const { env, notes } = simulatorEnvironment(readEnvironment({ CRM_ADAPTER: 'file' }, join(dir, '.env')));
-    expect(env.CRM_ADAPTER).toBe('file');
+    const { env, notes } = simulatorEnvironment(
+      readEnvironment({ CRM_ADAPTER: 'webhook' }, join(dir, '.env')),
+      '/tmp/records.ndjson',
+    );
+    expect(env.CRM_ADAPTER).toBe('webhook');
+    expect(env.CRM_FILE_PATH).toBeUndefined();
     expect(notes).toEqual([]);
   });
 });
