@@ -1,6 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { ConfigError, assertRunnable, parseConfig, type Config } from './config.js';
 import { readEnvironment } from './environment.js';
+import { ListenError, explainListenError } from './http/listen-error.js';
 import { createLogger } from './infra/logger.js';
 import { RedisUnavailableError } from './infra/redis.js';
 import { startService } from './runtime.js';
@@ -35,7 +36,15 @@ export async function main(env?: Record<string, string | undefined>): Promise<vo
     else logger.info({ signal }, 'shutting down');
     await running.close();
   });
-  await running.app.listen({ port: config.port, host: config.host });
+  try {
+    await running.app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    const explained = explainListenError(err, config, 'PORT');
+    if (!(explained instanceof ListenError)) throw err;
+    console.error(`rc-enrich: ${explained.message}`);
+    await running.close();
+    process.exit(1);
+  }
   logger.info({ role: config.role, adapters: config.crm.adapters }, 'rc-enrich is running');
 }
 

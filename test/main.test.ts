@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../src/infra/free-port.js';
 import { cleanupPrefix, eventually, redisUrl } from './helpers/config.js';
@@ -45,5 +46,35 @@ describe('npm start › where logs go', () => {
     const { service, stop } = await startApi({ CRM_ADAPTER: 'file' });
     await stop();
     expect(service.stdout()).toContain('"msg":"rc-enrich is running"');
+  });
+});
+
+describe('npm start › a port already in use', () => {
+  it('says so in one line naming PORT, and exits 1', async () => {
+    const port = await freePort();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    const queuePrefix = `test-main-busy-${port}`;
+    try {
+      const service = startEntry('src/main.ts', {
+        cwd: emptyWorkingDir(),
+        env: {
+          ROLE: 'api',
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          REDIS_URL: redisUrl,
+          QUEUE_PREFIX: queuePrefix,
+          WEBHOOK_VERIFICATION_TOKEN: 'test-verification-token',
+          LOG_LEVEL: 'silent',
+        },
+      });
+      expect(await service.exited).toBe(1);
+      expect(service.stderr()).toBe(
+        `rc-enrich: Port ${port} is already in use (127.0.0.1:${port}): stop what runs there, or choose another port with PORT.\n`,
+      );
+    } finally {
+      blocker.close();
+      await cleanupPrefix(queuePrefix);
+    }
   });
 });

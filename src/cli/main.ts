@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerDemo } from './commands/demo.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerServe } from './commands/serve.js';
 import { registerRenew } from './commands/renew.js';
 import { registerSubscribe } from './commands/subscribe.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerDlq(program);
   registerCall(program);
   registerDemo(program);
+  registerSimulate(program);
   return program;
 }
 

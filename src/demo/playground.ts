@@ -20,6 +20,8 @@ export interface PlaygroundOptions {
   overrides: Record<string, string>;
   fake: FakeRingCentralOptions;
   logger: Logger;
+  /** Where the service listens (loopback); default any free port. */
+  port?: number;
 }
 
 export interface Playground {
@@ -42,10 +44,11 @@ export async function startPlayground({
   overrides,
   fake: fakeOptions,
   logger,
+  port: wantedPort,
 }: PlaygroundOptions): Promise<Playground> {
   const fake = createFakeRingCentral(fakeOptions);
   await fake.listen(0, '127.0.0.1');
-  const port = await freePort();
+  const port = wantedPort ?? (await freePort());
   const config = parseConfig({
     ...env,
     ROLE: 'all',
