@@ -37,9 +37,9 @@ export function createSubscriptionMetrics(registry: Registry) {
     registry,
     'rc_enrich_subscription_expiry_timestamp_seconds',
     () =>
-      new Gauge({
+      new AbsentUntilSet({
         name: 'rc_enrich_subscription_expiry_timestamp_seconds',
-        help: 'When the webhook subscription expires (Unix time); absent before the first check',
+        help: 'When the webhook subscription expires (Unix time); absent while there is none, and before the first check',
         registers,
       }),
   );
@@ -52,13 +52,33 @@ export function createSubscriptionMetrics(registry: Registry) {
     show(snapshot: Pick<SubscriptionSnapshot, 'state' | 'expiresAt'> | undefined) {
       for (const name of subscriptionStates) state.set({ state: name }, name === snapshot?.state ? 1 : 0);
       const expiresAt = snapshot?.expiresAt ? Date.parse(snapshot.expiresAt) : NaN;
-      if (Number.isNaN(expiresAt) || snapshot?.state === 'missing') expiry.reset();
-      else expiry.set(Math.floor(expiresAt / 1000));
+      expiry.show(
+        Number.isNaN(expiresAt) || snapshot?.state === 'missing' ? undefined : Math.floor(expiresAt / 1000),
+      );
     },
   };
 }
 
 export type SubscriptionMetrics = ReturnType<typeof createSubscriptionMetrics>;
+
+/**
+ * A gauge without labels that exports no sample until it is shown a value, nor after `show(undefined)`. prom-client's
+ * own reads 0 then, which an alert cannot tell from 1970: a missing subscription must be `absent()`.
+ */
+class AbsentUntilSet extends Gauge {
+  private present = false;
+
+  /** The value to export, or undefined to export none. */
+  show(value: number | undefined): void {
+    this.present = value !== undefined;
+    if (value !== undefined) this.set(value);
+  }
+
+  override async get() {
+    const metric = await super.get();
+    return this.present ? metric : { ...metric, values: [] };
+  }
+}
 
 /** One registry may be shared by several services in a test process: register each metric once. */
 function reuse<T>(registry: Registry, name: string, make: () => T): T {

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from '@fastify/type-provider-zod';
 import type { CallIntake } from '../calls/intake.js';
@@ -47,7 +48,7 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteO
       const status = verdict === 'missing' ? 401 : 403;
       const message =
         verdict === 'missing' ? 'Missing Verification-Token header' : 'Verification-Token does not match';
-      return reply.code(status).send({ statusCode: status, error: 'Unauthorized', message });
+      return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status], message });
     }
   };
 

@@ -68,7 +68,10 @@ describe('webhook › verification token', () => {
       {},
     );
     expect(response.statusCode).toBe(401);
-    expect(response.json().message).toMatch(/Verification-Token/);
+    expect(response.json()).toMatchObject({
+      error: 'Unauthorized',
+      message: expect.stringMatching(/Verification-Token/),
+    });
     expect(total(await enrichJobs())).toBe(0);
     expect(await services.callState.get(tsid)).toBeNull();
   });
@@ -84,6 +87,11 @@ describe('webhook › verification token', () => {
       { 'verification-token': 'not-the-token' },
     );
     expect(response.statusCode).toBe(403);
+    expect(response.json()).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'Verification-Token does not match',
+    });
     expect(total(await enrichJobs())).toBe(0);
     expect(await services.callState.get(tsid)).toBeNull();
   });
