@@ -1,4 +1,6 @@
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Queues } from '../queues.js';
 import { jobStates, type JobState } from './queue-metrics.js';
 
 export interface QueueReport {
@@ -35,4 +37,17 @@ export function formatQueuesReport(report: QueueReport[]): string {
 /** `--json`: keyed by queue name, e.g. `jq .deliver.counts.failed`. */
 export function queuesReportJson(report: QueueReport[]) {
   return Object.fromEntries(report.map(({ name, paused, counts }) => [name, { paused, counts }]));
+}
+
+/**
+ * Whether any rc-enrich worker ever ran under this prefix: the maintenance queue's job schedulers are
+ * created by every worker at start, and a queue's event stream by any job. Opening a queue is not
+ * enough (BullMQ writes its `meta` key then), so a mistyped QUEUE_PREFIX reads as unused here.
+ */
+export async function prefixInUse(
+  redis: Pick<Redis, 'exists'>,
+  queues: Pick<Queues, 'enrich' | 'deliver' | 'maintenance'>,
+): Promise<boolean> {
+  const streams = [queues.enrich, queues.deliver, queues.maintenance].map((queue) => queue.toKey('events'));
+  return (await redis.exists(queues.maintenance.toKey('repeat'), ...streams)) > 0;
 }

@@ -146,7 +146,8 @@ describe('cli › queues', () => {
   it('prints one line per queue, then one per RingCentral rate group', async () => {
     const text = await cli(['queues']);
     expect(text.code).toBe(0);
-    const [queues, budgets] = text.stdout.trim().split('\n\n');
+    const [source, queues, budgets] = text.stdout.trim().split('\n\n');
+    expect(source).toBe(`Redis ${redisUrl}, QUEUE_PREFIX ${env.QUEUE_PREFIX}`);
     const lines = queues!.split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(
@@ -155,6 +156,18 @@ describe('cli › queues', () => {
     const groups = budgets!.split('\n').slice(1);
     expect(groups.map((line) => line.split(/\s+/)[0])).toEqual(['Heavy', 'Medium', 'Light', 'Auth']);
     expect(groups[3]).toMatch(/^Auth\s+used=\d+\/5 per 61s remaining=\d+ reserved=0 penalty=0s$/);
+  });
+});
+
+describe('cli › queues › a prefix nothing ran under', () => {
+  it('says which Redis and prefix it read, and exits 1 instead of showing zeros', async () => {
+    const run = await cli(['queues'], { QUEUE_PREFIX: 'rc-enrihc' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(
+      /^rc-enrich: Nothing under QUEUE_PREFIX "rc-enrihc" on redis:\/\/.*: no rc-enrich worker has run with it/,
+    );
+    await cleanupPrefix('rc-enrihc');
   });
 });
 

@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
-import { formatQueuesReport, queuesReport, queuesReportJson } from '../../monitoring/queues-report.js';
+import { redactUrl } from '../../infra/redis.js';
+import {
+  formatQueuesReport,
+  prefixInUse,
+  queuesReport,
+  queuesReportJson,
+} from '../../monitoring/queues-report.js';
 import { budgetsReport, formatBudgetsReport } from '../../ringcentral/budget-report.js';
-import { action, loadCliConfig, withServices } from '../context.js';
+import { CliError, action, loadCliConfig, withServices } from '../context.js';
 
 export function registerQueues(program: Command) {
   program
@@ -13,12 +19,20 @@ export function registerQueues(program: Command) {
     )
     .action(
       action(async (options: { json?: boolean }) => {
-        const [report, budgets] = await withServices(loadCliConfig(), ({ queues, ringcentral }) =>
-          Promise.all([
+        const config = loadCliConfig();
+        // Which data this is: a typo in REDIS_URL or QUEUE_PREFIX must not read as an idle service.
+        const source = `Redis ${redactUrl(config.redisUrl)}, QUEUE_PREFIX ${config.queuePrefix}`;
+        const [report, budgets] = await withServices(config, async ({ queues, ringcentral, redis }) => {
+          if (!(await prefixInUse(redis, queues)))
+            throw new CliError(
+              `Nothing under QUEUE_PREFIX "${config.queuePrefix}" on ${redactUrl(config.redisUrl)}: no rc-enrich worker ` +
+                "has run with it. REDIS_URL and QUEUE_PREFIX must be the same as the service's.",
+            );
+          return Promise.all([
             queuesReport([queues.enrich, queues.deliver, queues.maintenance]),
             budgetsReport(ringcentral.budgets),
-          ]),
-        );
+          ]);
+        });
         console.log(
           options.json
             ? JSON.stringify(
@@ -29,7 +43,7 @@ export function registerQueues(program: Command) {
                 null,
                 2,
               )
-            : `${formatQueuesReport(report)}\n\nRingCentral budget (shared by all processes)\n${formatBudgetsReport(budgets)}`,
+            : `${source}\n\n${formatQueuesReport(report)}\n\nRingCentral budget (shared by all processes)\n${formatBudgetsReport(budgets)}`,
         );
       }),
     );
