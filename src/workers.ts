@@ -8,6 +8,7 @@ import { createEnrichProcessor } from './enrich/processor.js';
 import { createQuietSweep } from './enrich/quiet-sweep.js';
 import { bullPrefix } from './infra/keys.js';
 import { settlesWithin } from './infra/timeout.js';
+import { removeSupersededFailures } from './monitoring/superseded-failures.js';
 import { QueueName } from './queues.js';
 import type { EnrichedCall } from './calls/types.js';
 import type { Services } from './services.js';
@@ -108,7 +109,11 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
     timed(QueueName.maintenance, async (job: Job) => {
       const entry = handlers[job.name];
       if (!entry) throw new Error(`No maintenance handler for job "${job.name}"`);
-      return entry.handler(job);
+      const result = await entry.handler(job);
+      await removeSupersededFailures(services.queues.maintenance, job.name, Date.now()).catch(
+        (err: unknown) => logger.debug({ err, job: job.name }, 'could not remove superseded failures'),
+      );
+      return result;
     }),
     { connection, prefix, ...locks, concurrency: 1 },
   );
