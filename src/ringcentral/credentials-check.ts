@@ -12,7 +12,8 @@ export interface ProbePolicy {
   maxRetryMs: number;
 }
 
-export const defaultProbePolicy: ProbePolicy = { initialRetryMs: 5_000, maxRetryMs: 5 * 60_000 };
+// Gentle: every login attempt spends the Auth budget (5 a minute) that `rc-enrich subscribe` also needs.
+export const defaultProbePolicy: ProbePolicy = { initialRetryMs: 15_000, maxRetryMs: 5 * 60_000 };
 
 /**
  * After one login attempt: what readiness says and when to try again. Accepted once is enough: from then
