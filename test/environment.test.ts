@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { cliLogger, loadCliConfig } from '../src/cli/context.js';
 import { ConfigError, parseConfig } from '../src/config.js';
 import { simulatorEnvironment } from '../src/demo/environment.js';
 import { readEnvironment } from '../src/environment.js';
@@ -74,6 +75,23 @@ describe('config › empty values', () => {
 
   it('still refuses a value that is there but wrong, naming it', () => {
     expect(() => parseConfig({ PORT: 'http' })).toThrow(/PORT/);
+  });
+});
+
+describe('cli › settings from .env', () => {
+  it("takes every setting but the service's LOG_LEVEL: commands log only warnings unless asked", () => {
+    const dir = dirWithDotenv(['LOG_LEVEL=info', 'QUEUE_PREFIX=from-dotenv']);
+    vi.spyOn(process, 'cwd').mockReturnValue(dir);
+    vi.stubEnv('LOG_LEVEL', undefined);
+    vi.stubEnv('QUEUE_PREFIX', undefined);
+    try {
+      const config = loadCliConfig();
+      expect(config.queuePrefix).toBe('from-dotenv');
+      expect(cliLogger(config).level).toBe('warn');
+    } finally {
+      vi.restoreAllMocks();
+      vi.unstubAllEnvs();
+    }
   });
 });
 

@@ -12,7 +12,11 @@ export class CliError extends Error {
 
 /** The CLI's settings: the environment, over `.env` in the working directory when there is one. */
 export function loadCliConfig(env?: Record<string, string | undefined>): Config {
-  return parseConfig(env ?? readEnvironment().values);
+  if (env) return parseConfig(env);
+  const { values, fromFile } = readEnvironment();
+  // `.env`'s LOG_LEVEL is the service's (`info` in .env.example); a command stays quiet unless asked.
+  if (fromFile.includes('LOG_LEVEL')) delete values.LOG_LEVEL;
+  return parseConfig(values);
 }
 
 /** CLI logs go to stderr at warn level unless LOG_LEVEL says otherwise: stdout is for the answer. */
