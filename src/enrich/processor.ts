@@ -205,11 +205,12 @@ export function createEnrichProcessor(deps: Deps) {
       firstSeenAt: new Date(call.firstSeenAt).toISOString(),
       endedAt: new Date(call.endedAt ?? call.lastEventAt).toISOString(),
     };
+    // The story says "matched" before any delivery can start, so `rc-enrich call` reads in order.
+    await journey.add(call.telephonySessionId, { step: 'matched', source, records: records.length });
     // Deliveries first, then "done": a crash in between re-runs this job, and the deliver job ids dedupe.
     await deps.deliveries.schedule(enriched);
     await callState.markDone(call.telephonySessionId);
     await deps.callLogPending.remove(call.accountId, call.telephonySessionId);
-    await journey.add(call.telephonySessionId, { step: 'matched', source, records: records.length });
     metrics?.callsEnriched.inc({ source });
     logger.debug({ telephonySessionId: call.telephonySessionId, source }, 'call enriched');
     return { outcome: 'enriched', source, records: records.length };
