@@ -24,3 +24,27 @@ describe('packaging › the image', () => {
     expect(runtime).toMatch(/^USER node$/m);
   });
 });
+
+describe('packaging › one Node.js story', () => {
+  it('the README, docs/development.md, engines, the image and CI name the same versions', async () => {
+    const manifest = JSON.parse(await text('package.json')) as { engines: { node: string } };
+    const [readme, development, dockerfile, ci] = await Promise.all(
+      ['README.md', 'docs/development.md', 'Dockerfile', '.ci/run'].map(text),
+    );
+    const minimum = /^>=(\d+\.\d+)$/.exec(manifest.engines.node)?.[1];
+    expect(minimum).toBeDefined();
+    expect(readme).toContain(`Node.js ${minimum} or later`);
+    expect(development).toContain(`${minimum} or later`);
+    const lts = /^FROM node:(\d+)-slim AS runtime$/m.exec(dockerfile)?.[1];
+    expect(lts).toBeDefined();
+    expect(readme).toContain(`\`node:${lts}-slim\``);
+    expect(development).toContain(`\`node:${lts}-slim\``);
+    expect(ci).toContain(`node@${lts}`);
+  });
+
+  it('ships the MIT license package.json names', async () => {
+    const manifest = JSON.parse(await text('package.json')) as { license: string };
+    expect(manifest.license).toBe('MIT');
+    expect((await text('LICENSE')).split('\n')[0]).toBe('MIT License');
+  });
+});
