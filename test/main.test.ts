@@ -4,11 +4,9 @@ import { freePort } from '../src/infra/free-port.js';
 import { cleanupPrefix, eventually, redisUrl } from './helpers/config.js';
 import { emptyWorkingDir, startEntry } from './helpers/entry-process.js';
 
-/** `npm start` as an api process on a free port, with these settings on top. */
-async function startApi(env: Record<string, string>) {
-  const port = await freePort();
-  const queuePrefix = `test-main-${port}`;
-  const service = startEntry('src/main.ts', {
+/** `npm start` (src/main.ts) as an api process on `port`, with these settings on top. */
+function startApiOn(port: number, queuePrefix: string, env: Record<string, string> = {}) {
+  return startEntry('src/main.ts', {
     cwd: emptyWorkingDir(),
     env: {
       ROLE: 'api',
@@ -20,6 +18,13 @@ async function startApi(env: Record<string, string>) {
       ...env,
     },
   });
+}
+
+/** `npm start` as an api process on a free port, once it says it is running. */
+async function startApi(env: Record<string, string>) {
+  const port = await freePort();
+  const queuePrefix = `test-main-${port}`;
+  const service = startApiOn(port, queuePrefix, env);
   await eventually(
     async () => (service.stderr() + service.stdout()).includes('rc-enrich is running'),
     15_000,
@@ -56,18 +61,7 @@ describe('npm start › a port already in use', () => {
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     const queuePrefix = `test-main-busy-${port}`;
     try {
-      const service = startEntry('src/main.ts', {
-        cwd: emptyWorkingDir(),
-        env: {
-          ROLE: 'api',
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          REDIS_URL: redisUrl,
-          QUEUE_PREFIX: queuePrefix,
-          WEBHOOK_VERIFICATION_TOKEN: 'test-verification-token',
-          LOG_LEVEL: 'silent',
-        },
-      });
+      const service = startApiOn(port, queuePrefix, { LOG_LEVEL: 'silent' });
       expect(await service.exited).toBe(1);
       expect(service.stderr()).toBe(
         `rc-enrich: Port ${port} is already in use (127.0.0.1:${port}): stop what runs there, or choose another port with PORT.\n`,
