@@ -28,9 +28,12 @@ describe('packaging › the image', () => {
 describe('packaging › one Node.js story', () => {
   it('the README, docs/development.md, engines, the image and CI name the same versions', async () => {
     const manifest = JSON.parse(await text('package.json')) as { engines: { node: string } };
-    const [readme, development, dockerfile, ci] = await Promise.all(
-      ['README.md', 'docs/development.md', 'Dockerfile', '.ci/run'].map(text),
-    );
+    const [readme, development, dockerfile, ci] = await Promise.all([
+      text('README.md'),
+      text('docs/development.md'),
+      text('Dockerfile'),
+      text('.ci/run'),
+    ]);
     const minimum = /^>=(\d+\.\d+)$/.exec(manifest.engines.node)?.[1];
     expect(minimum).toBeDefined();
     expect(readme).toContain(`Node.js ${minimum} or later`);
