@@ -118,3 +118,18 @@ export function holdOff(gate: { waitMs(): number }, adapter: string, why: string
   const wait = gate.waitMs();
   if (wait > 0) throw new RetryableDeliveryError(`${adapter}: ${why}, waiting ${wait} ms`, wait);
 }
+
+/**
+ * The id of the record `createOnce` wrote for this call, for an update; a call whose record is
+ * unknown (never delivered here, or its id expired) cannot be updated and goes to the dead letters.
+ */
+export async function writtenRecordId(
+  options: Pick<CreateOnceOptions, 'adapter' | 'crm' | 'record' | 'records'>,
+  idempotencyKey: string,
+): Promise<string> {
+  const stored = await options.records.get(idempotencyKey);
+  if (stored && 'id' in stored) return stored.id;
+  throw new PermanentDeliveryError(
+    `${options.adapter}: no ${options.crm} ${options.record} is known for this call, nothing to update`,
+  );
+}

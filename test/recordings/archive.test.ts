@@ -1,41 +1,25 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeRecordingContent } from '../../src/fake-ringcentral/index.js';
 import { parseArchiveLocation } from '../../src/recordings/archive.js';
 import { eventually } from '../helpers/config.js';
-import { startStack, type Stack } from '../helpers/stack.js';
 import { startFakeS3, type FakeS3 } from '../fakes/s3.js';
+import { useRecordingStack } from './support.js';
 
-const secret = 'a-test-secret-that-is-long-enough-0123456789';
 const recordingBytes = 12_345;
 
-let stack: Stack | undefined;
+const recordings = useRecordingStack();
 let s3: FakeS3 | undefined;
-const dirs: string[] = [];
 afterEach(async () => {
-  await stack?.close();
   await s3?.close();
-  stack = undefined;
   s3 = undefined;
-  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
-
-const tempDir = async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'rc-enrich-test-archive-'));
-  dirs.push(dir);
-  return dir;
-};
 
 describe('recordings › archive (S3-compatible, on loopback)', () => {
   it('copies each recording to the bucket in the background; links play from it once RingCentral is gone', async () => {
     s3 = await startFakeS3({ bucket: 'call-audio', accessKeyId: 'test-key' });
-    stack = await startStack({
+    const stack = await recordings.start({
       fake: { recordingBytes },
       env: {
-        RECORDING_LINK_SECRET: secret,
-        RECORDINGS_CACHE_DIR: await tempDir(),
         RECORDINGS_ARCHIVE: 's3://call-audio/rc-enrich/recordings',
         RECORDINGS_ARCHIVE_ENDPOINT: s3.url,
         RECORDINGS_ARCHIVE_ACCESS_KEY_ID: 'test-key',
@@ -50,7 +34,7 @@ describe('recordings › archive (S3-compatible, on loopback)', () => {
     expect(archived.contentType).toBe('audio/mpeg');
 
     const link = await eventually(async () => {
-      for (const { body } of stack!.crm.records.values()) {
+      for (const { body } of stack.crm.records.values()) {
         const data = (body as { data: { telephonySessionId: string; recordings?: Array<{ url: string }> } })
           .data;
         if (data.telephonySessionId === call.telephonySessionId) return data.recordings?.[0]?.url;
@@ -60,7 +44,7 @@ describe('recordings › archive (S3-compatible, on loopback)', () => {
 
     // Another instance with an empty cache, after RingCentral deleted the recording (simulator gone).
     await stack.fake.close();
-    const other = await stack.startAnother({ RECORDINGS_CACHE_DIR: await tempDir(), ROLE: 'api' });
+    const other = await stack.startAnother({ RECORDINGS_CACHE_DIR: await recordings.tempDir(), ROLE: 'api' });
     const url = new URL(link);
     const played = await other.app.inject({ method: 'GET', url: `${url.pathname}${url.search}` });
     expect(played.statusCode).toBe(200);

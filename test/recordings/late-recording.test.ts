@@ -1,38 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EnrichedCall } from '../../src/calls/types.js';
 import { fakeRecordingContent } from '../../src/fake-ringcentral/index.js';
 import { formatCallStory } from '../../src/monitoring/call-story-format.js';
 import { loadCallStory } from '../../src/monitoring/call-story.js';
 import { eventually } from '../helpers/config.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import { useRecordingStack } from './support.js';
 
 type Event = { type: string; data: EnrichedCall & { changes?: string[] } };
 
-let stack: Stack | undefined;
-let cacheDir: string | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-  if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
-});
+const recordings = useRecordingStack();
 
 describe('recordings › a recording that arrives after the call was delivered', () => {
   it('reaches the CRM as call.updated for the same call, with a link that plays, and no second call', async () => {
-    cacheDir = await mkdtemp(join(tmpdir(), 'rc-enrich-test-late-'));
-    stack = await startStack({
+    const stack = await recordings.start({
       fake: { recordingBytes: 5_000 },
-      env: {
-        RECORDING_LINK_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
-        RECORDINGS_CACHE_DIR: cacheDir,
-        LATE_DATA_CHECK_INTERVAL_MS: '300',
-      },
+      env: { LATE_DATA_CHECK_INTERVAL_MS: '300' },
     });
     const call = await stack.fake.calls.play({ recorded: true, talkMs: 50, recordingDelayMs: 1_500 });
     const events = () =>
-      [...stack!.crm.records.values()]
+      [...stack.crm.records.values()]
         .map(({ body }) => body as Event)
         .filter((event) => event.data.telephonySessionId === call.telephonySessionId);
 

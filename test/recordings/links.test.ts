@@ -1,31 +1,18 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeRecordingContent } from '../../src/fake-ringcentral/index.js';
 import { signRecordingLink } from '../../src/recordings/link.js';
 import { eventually } from '../helpers/config.js';
-import { startStack, type Stack } from '../helpers/stack.js';
+import type { Stack } from '../helpers/stack.js';
+import { linkSecret as secret, useRecordingStack } from './support.js';
 
-const secret = 'a-test-secret-that-is-long-enough-0123456789';
 const contentRoute = 'GET /restapi/v1.0/account/{accountId}/recording/{recordingId}/content';
 const recordingBytes = 20_000;
 
+const recordings = useRecordingStack();
 let stack: Stack | undefined;
-let cacheDir: string | undefined;
-afterEach(async () => {
-  await stack?.close();
-  stack = undefined;
-  if (cacheDir) await rm(cacheDir, { recursive: true, force: true });
-  cacheDir = undefined;
-});
 
 async function recordedCallLink() {
-  cacheDir = await mkdtemp(join(tmpdir(), 'rc-enrich-test-recordings-'));
-  stack = await startStack({
-    fake: { recordingBytes },
-    env: { RECORDING_LINK_SECRET: secret, RECORDINGS_CACHE_DIR: cacheDir },
-  });
+  stack = await recordings.start({ fake: { recordingBytes } });
   const call = await stack.fake.calls.play({ recorded: true, talkMs: 50 });
   const data = await eventually(async () => {
     for (const { body } of stack!.crm.records.values()) {

@@ -1,5 +1,5 @@
 import { PermanentDeliveryError } from '../../errors.js';
-import { createOnce, holdOff, type CrmRecordWriter } from '../create-once.js';
+import { createOnce, holdOff, writtenRecordId, type CrmRecordWriter } from '../create-once.js';
 import { httpTransport } from '../http.js';
 import { createOwnership } from '../owners/ownership.js';
 import { phoneVariants } from '../phone.js';
@@ -84,12 +84,7 @@ export function createHubSpotAdapter(options: AdapterOptions): CrmAdapter {
      */
     async update(call, ctx) {
       holdOff(client, 'hubspot', 'the rate limit is nearly used up');
-      const stored = await records.get(ctx.idempotencyKey);
-      const id = stored && 'id' in stored ? stored.id : undefined;
-      if (!id)
-        throw new PermanentDeliveryError(
-          'hubspot: no HubSpot call is known for this call, nothing to update',
-        );
+      const id = await writtenRecordId(once, ctx.idempotencyKey);
       const summary = summarizeCall(call, settings.outcomes);
       const properties = ctx.changes.includes('records')
         ? await refreshed(call, summary, ctx)

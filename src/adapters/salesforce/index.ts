@@ -1,5 +1,5 @@
 import { PermanentDeliveryError, RetryableDeliveryError } from '../../errors.js';
-import { createOnce, holdOff, type CrmRecordWriter } from '../create-once.js';
+import { createOnce, holdOff, writtenRecordId, type CrmRecordWriter } from '../create-once.js';
 import { httpTransport } from '../http.js';
 import { createOwnership } from '../owners/ownership.js';
 import { phoneVariants } from '../phone.js';
@@ -101,10 +101,7 @@ export function createSalesforceAdapter(options: AdapterOptions): CrmAdapter {
      */
     async update(call, ctx) {
       holdOff(client, 'salesforce', "API usage is near the org's limit");
-      const stored = await records.get(ctx.idempotencyKey);
-      const id = stored && 'id' in stored ? stored.id : undefined;
-      if (!id)
-        throw new PermanentDeliveryError('salesforce: no Task is known for this call, nothing to update');
+      const id = await writtenRecordId(once, ctx.idempotencyKey);
       const summary = summarizeCall(call, settings.outcomes);
       if (ctx.changes.includes('records')) {
         const variants = summary.externalNumber ? phoneVariants(summary.externalNumber) : [];
