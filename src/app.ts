@@ -9,18 +9,14 @@ import { serializerCompiler, validatorCompiler } from '@fastify/type-provider-zo
 import type { Logger } from 'pino';
 import { healthRoutes, type HealthOptions } from './http/health.js';
 import { createLogThrottle } from './infra/log-safety.js';
-import type { Services } from './services.js';
-import { webhookRoutes } from './webhook/route.js';
-import type { Notification } from './webhook/schema.js';
+import { webhookRoutes, type WebhookRouteOptions } from './webhook/route.js';
 
 export interface AppOptions {
-  services: Services;
+  settings: { bodyLimit: number };
   logger: Logger;
-  workersRunning?: () => boolean;
-  /** RingCentral's verdict on our credentials, for readiness (absent for ROLE=api). */
-  ringcentralStatus?: HealthOptions['ringcentral'];
-  onRenewalReminder?: (notification: Notification) => Promise<void>;
-  readinessDetails?: () => Promise<Record<string, unknown>>;
+  health: HealthOptions;
+  /** The webhook route's dependencies; absent in the worker role, which receives no webhooks. */
+  webhook?: WebhookRouteOptions;
   /** Admin routes (dashboard, metrics) registered by their own plugins. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
 }
@@ -30,22 +26,19 @@ export interface AppOptions {
  * Stages: framework settings, then routes by role.
  */
 export async function buildApp({
-  services,
+  settings,
   logger,
-  workersRunning,
-  ringcentralStatus,
-  onRenewalReminder,
-  readinessDetails,
+  health,
+  webhook,
   plugins = [],
 }: AppOptions): Promise<FastifyInstance> {
-  const { config } = services;
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     // Behind no proxy, a slow client must not hold a socket forever (fastify's docs recommend non-zero).
     requestTimeout: 30_000,
     connectionTimeout: 30_000,
     keepAliveTimeout: 5_000,
-    bodyLimit: config.webhook.bodyLimit,
+    bodyLimit: settings.bodyLimit,
     logController: new LogController({
       disableRequestLogging: (request) => request.url.startsWith('/health') || request.url === '/metrics',
     }),
@@ -57,9 +50,6 @@ export async function buildApp({
   const throttle = createLogThrottle();
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500;
-    if (request.url.startsWith('/webhooks/')) {
-      services.metrics?.webhookRequests.inc({ outcome: status >= 500 ? 'error' : 'invalid' });
-    }
     if (status >= 500) {
       throttle(`${status}:${error.code ?? error.name}`, (suppressed) =>
         request.log.error({ err: error, similarSinceLastLine: suppressed }, 'request failed'),
@@ -77,23 +67,8 @@ export async function buildApp({
       .send({ statusCode: status, error: STATUS_CODES[status], code: error.code, message });
   });
 
-  await app.register(healthRoutes, {
-    redis: services.redis,
-    workersRunning,
-    ringcentral: ringcentralStatus,
-    details: readinessDetails,
-  });
-  if (config.role !== 'worker') {
-    if (!config.webhook.verificationToken)
-      throw new Error('WEBHOOK_VERIFICATION_TOKEN is required to receive webhooks');
-    await app.register(webhookRoutes, {
-      verificationToken: config.webhook.verificationToken,
-      bodyLimit: config.webhook.bodyLimit,
-      intake: services.intake,
-      metrics: services.metrics,
-      onRenewalReminder,
-    });
-  }
+  await app.register(healthRoutes, health);
+  if (webhook) await app.register(webhookRoutes, webhook);
   for (const plugin of plugins) await app.register(plugin);
   await app.ready();
   return app;

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { isTimeZone } from './adapters/time-zone.js';
 import { parseArchiveLocation } from './recordings/archive.js';
+import { toE164 } from './adapters/phone.js';
 
 /**
  * The one configuration schema. Server, workers and CLI all read their settings from the
- * object `parseConfig` returns; nothing else in the codebase reads `process.env`.
+ * object `parseConfig` returns; nothing else in the codebase reads `process.env`. The only raw
+ * environment passed on is for CRM adapters' own settings (`config.env`), which each adapter validates.
  * Operators and tools depend on the variable names (docs/configuration.md, .env.example): keep them.
  */
 
@@ -38,6 +40,20 @@ const adapterList = z
   )
   .refine((names) => names.length > 0, 'CRM_ADAPTER must name at least one adapter');
 
+/** A comma-separated list of phone numbers in any common format, as E.164; each bad entry is named. */
+const phoneNumbers = (name: string) => (value: string, ctx: z.RefinementCtx) => {
+  const numbers: string[] = [];
+  for (const entry of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const e164 = toE164(entry);
+    if (e164) numbers.push(e164);
+    else ctx.addIssue({ code: 'custom', message: `${name}: "${entry}" is not a phone number` });
+  }
+  return numbers;
+};
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -68,8 +84,21 @@ const envSchema = z.object({
   WEBHOOK_BODY_LIMIT: positive(64 * 1024),
 
   CRM_ADAPTER: adapterList,
-  CRM_WEBHOOK_URL: optionalString.pipe(url('CRM_WEBHOOK_URL').optional()),
-  CRM_WEBHOOK_SECRET: optionalString,
+  // Which calls reach the CRMs, for every adapter (the adapters' own settings are theirs to check).
+  CRM_FILTER_DIRECTION: z
+    .enum(['both', 'inbound', 'outbound'], {
+      error: 'CRM_FILTER_DIRECTION must be both, inbound or outbound',
+    })
+    .default('both'),
+  CRM_FILTER_MIN_DURATION_SEC: z.coerce
+    .number({ error: 'CRM_FILTER_MIN_DURATION_SEC must be a whole number of seconds' })
+    .int('CRM_FILTER_MIN_DURATION_SEC must be a whole number of seconds')
+    .nonnegative('CRM_FILTER_MIN_DURATION_SEC must not be negative')
+    .default(0),
+  CRM_FILTER_INTERNAL: z
+    .enum(['include', 'exclude'], { error: 'CRM_FILTER_INTERNAL must be include or exclude' })
+    .default('include'),
+  CRM_FILTER_BLOCKED_NUMBERS: z.string().default('').transform(phoneNumbers('CRM_FILTER_BLOCKED_NUMBERS')),
   /** JSON file mapping RingCentral extensions (id or email) to CRM user ids; read and checked at start. */
   CRM_OWNER_MAP: optionalString,
   /** IANA time zone for CRM date fields; unset: the RingCentral account's, else UTC. */
@@ -221,8 +250,12 @@ export function parseConfig(env: Record<string, string | undefined>) {
     },
     crm: {
       adapters: e.CRM_ADAPTER,
-      webhookUrl: e.CRM_WEBHOOK_URL,
-      webhookSecret: e.CRM_WEBHOOK_SECRET,
+      filters: {
+        direction: e.CRM_FILTER_DIRECTION,
+        minDurationSec: e.CRM_FILTER_MIN_DURATION_SEC,
+        internal: e.CRM_FILTER_INTERNAL,
+        blockedNumbers: e.CRM_FILTER_BLOCKED_NUMBERS,
+      },
       ownerMapPath: e.CRM_OWNER_MAP,
       timeZone: e.CRM_TIME_ZONE,
     },
@@ -274,7 +307,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
       expiresInSeconds: e.SUBSCRIPTION_EXPIRES_IN,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    /** The raw environment, for adapters that read their own settings (validated by each adapter). */
+    /** The raw environment, only for CRM adapters' own settings (each adapter validates what it reads). */
     env: Object.freeze({ ...env }) as Readonly<Record<string, string | undefined>>,
   };
   return config;

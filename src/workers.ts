@@ -1,24 +1,39 @@
 import { Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
 import { createDeliveryFilter } from './adapters/filters.js';
+import type { EnrichedCall } from './calls/types.js';
 import { loadAdapters } from './adapters/load.js';
 import { ownerOptions } from './adapters/owners/options.js';
-import { createDeliverProcessor, type DeliveryFilter } from './deliver/processor.js';
+import type { CrmAdapter } from './adapters/types.js';
+import type { Config } from './config.js';
 import { crmBackoff } from './deliver/backoff.js';
+import { createDeliverProcessor, type DeliveryFilter } from './deliver/processor.js';
+import { createDeliveryScheduler } from './deliver/schedule.js';
+import { activeCallsFetcher, callLogFetcher, createCallLogPending } from './enrich/fetchers.js';
 import { createEnrichProcessor } from './enrich/processor.js';
-import { createQuietSweep } from './enrich/quiet-sweep.js';
+import { createSharedListing } from './enrich/shared-listing.js';
+import type { MaintenanceJob } from './feature.js';
 import { bullPrefix } from './infra/keys.js';
+import { createLogThrottle } from './infra/log-safety.js';
+import type { Metrics } from './infra/metrics.js';
 import { settlesWithin } from './infra/timeout.js';
 import { removeSupersededFailures } from './monitoring/superseded-failures.js';
 import { QueueName } from './queues.js';
-import type { EnrichedCall } from './calls/types.js';
+import type { AccountIdentity } from './ringcentral/account.js';
+import type { RingCentralClient } from './ringcentral/client.js';
 import type { Services } from './services.js';
-import { createLogThrottle } from './infra/log-safety.js';
 
-export type MaintenanceHandler = (job: Job) => Promise<unknown>;
-
-export interface WorkerOptions {
-  /** Extra maintenance jobs by name (e.g. the subscription keeper); each may also need a schedule. */
-  maintenance?: Record<string, { handler: MaintenanceHandler; everyMs?: number }>;
+export interface WorkerDeps {
+  config: Config;
+  services: Services;
+  ringcentral: RingCentralClient;
+  /** The account we serve: calls of any other account are never looked up. */
+  account: Pick<AccountIdentity, 'isOurs'>;
+  logger: Logger;
+  metrics: Metrics;
+  /** The features' maintenance jobs (names already checked unique). */
+  maintenance?: MaintenanceJob[];
+  /** Replaces the CRM_FILTER_* filter (tests). */
   filter?: DeliveryFilter;
   /** Features' additions to a call before delivery, applied in order. */
   beforeDelivery?: Array<(call: EnrichedCall) => Promise<EnrichedCall>>;
@@ -26,103 +41,133 @@ export interface WorkerOptions {
 }
 
 /**
- * Starts the queue workers on the services. Every worker gets an error listener (BullMQ's production
- * advice) and is registered for closing, so SIGTERM finishes or releases in-flight jobs.
+ * Starts the queue workers: loads the CRM adapters, builds the shared lookups, and runs the enrich,
+ * deliver and maintenance workers. Every worker gets an error listener (BullMQ's production advice).
+ * `close()` finishes or releases the in-flight jobs, then closes the adapters this opened.
  */
-export async function startWorkers(services: Services, options: WorkerOptions = {}) {
-  const { config, logger, metrics } = services;
-  const connection = services.workerRedis;
-  const prefix = bullPrefix(config.queuePrefix);
-  const locks = {
-    lockDuration: config.workers.lockDurationMs,
-    stalledInterval: config.workers.stalledIntervalMs,
-  };
-
-  // CRM_FILTER_* settings: which calls are worth a CRM record (validated now, so a typo stops the start).
-  const filter = options.filter ?? createDeliveryFilter(config.env);
+export async function startWorkers(deps: WorkerDeps) {
+  const { config, services, logger } = deps;
   const adapters = await loadAdapters(config.crm.adapters, {
     env: config.env,
     logger,
     redis: services.workerRedis,
     keyPrefix: services.keys.namespace,
     // Owner mapping and CRM dates: RingCentral's extension info, CRM_OWNER_MAP, CRM_TIME_ZONE.
-    ...ownerOptions(services),
+    ...ownerOptions({ ...services, config, logger, ringcentral: deps.ringcentral }),
   });
-  for (const [index, adapter] of adapters.entries())
-    services.adapters.set(config.crm.adapters[index]!, adapter);
+  const closeAdapters = () =>
+    Promise.allSettled(adapters.map(async (adapter) => adapter.close?.())).then(() => undefined);
+  let workers: Worker[];
+  try {
+    workers = await runWorkers(
+      deps,
+      new Map(config.crm.adapters.map((name, index) => [name, adapters[index]!])),
+    );
+  } catch (err) {
+    await closeAdapters();
+    throw err;
+  }
 
+  return {
+    workers,
+    /** Ready when every worker is running and not closing. */
+    running: () => workers.every((worker) => worker.isRunning() && !worker.closing),
+    async close() {
+      await closeWorkers(workers, config.shutdownGraceMs, logger);
+      await closeAdapters();
+    },
+  };
+}
+
+export type RunningWorkers = Awaited<ReturnType<typeof startWorkers>>;
+
+async function runWorkers(deps: WorkerDeps, adapters: Map<string, CrmAdapter>): Promise<Worker[]> {
+  const { config, services, ringcentral, logger, metrics } = deps;
+  const { workerRedis: connection, keys, queues } = services;
+  const common = {
+    connection,
+    prefix: bullPrefix(config.queuePrefix),
+    lockDuration: config.workers.lockDurationMs,
+    stalledInterval: config.workers.stalledIntervalMs,
+  };
   const timed =
     <T>(queue: string, processor: (job: Job<T>, token?: string, signal?: AbortSignal) => Promise<unknown>) =>
     async (job: Job<T>, token?: string, signal?: AbortSignal) => {
-      const stop = metrics?.jobDuration.startTimer({ queue });
+      const stop = metrics.jobDuration.startTimer({ queue });
       try {
         return await processor(job, token, signal);
       } finally {
-        stop?.();
+        stop();
       }
     };
 
-  const enrich = new Worker(QueueName.enrich, timed(QueueName.enrich, createEnrichProcessor(services)), {
-    connection,
-    prefix,
-    ...locks,
+  // The lookups every enrich job shares: one listing per account and interval, across processes.
+  const enrichProcessor = createEnrichProcessor({
+    config,
+    account: deps.account,
+    callState: services.callState,
+    journey: services.journey,
+    callLogPending: createCallLogPending(connection, keys),
+    activeCalls: createSharedListing({
+      redis: connection,
+      keys,
+      kind: 'active-calls',
+      minIntervalMs: config.enrich.pollIntervalMs,
+      fetchAll: activeCallsFetcher(ringcentral),
+    }),
+    callLog: createSharedListing({
+      redis: connection,
+      keys,
+      kind: 'call-log',
+      minIntervalMs: config.enrich.callLogIntervalMs,
+      fetchAll: callLogFetcher(ringcentral, connection, keys),
+    }),
+    deliveries: createDeliveryScheduler(queues, config),
+    logger,
+    metrics,
+  });
+  const enrich = new Worker(QueueName.enrich, timed(QueueName.enrich, enrichProcessor), {
+    ...common,
     // Most runs are a few Redis reads; many calls wait on the same shared listing at once.
     concurrency: config.enrich.concurrency,
   });
-  const deliver = new Worker(
-    QueueName.deliver,
-    timed(
-      QueueName.deliver,
-      createDeliverProcessor({
-        ...services,
-        adapters: services.adapters,
-        filter,
-        beforeDelivery: options.beforeDelivery ?? [],
-        afterDelivery: options.afterDelivery ?? [],
-      }),
-    ),
-    {
-      connection,
-      prefix,
-      ...locks,
-      concurrency: config.delivery.concurrency,
-      settings: {
-        backoffStrategy: crmBackoff({
-          baseMs: config.delivery.backoffMs,
-          maxMs: config.delivery.maxBackoffMs,
-          maxRetryAfterMs: config.delivery.maxRetryAfterMs,
-        }),
-      },
-    },
-  );
 
-  const sweep = createQuietSweep({ ...services, quietPeriodMs: config.enrich.quietPeriodMs });
-  const handlers: Record<string, { handler: MaintenanceHandler; everyMs?: number }> = {
-    'sweep-quiet-calls': {
-      handler: sweep,
-      everyMs: Math.max(1_000, Math.min(60_000, config.enrich.quietPeriodMs / 4)),
+  const deliverProcessor = createDeliverProcessor({
+    adapters,
+    config,
+    journey: services.journey,
+    logger,
+    metrics,
+    filter: deps.filter ?? createDeliveryFilter(config.crm.filters),
+    beforeDelivery: deps.beforeDelivery ?? [],
+    afterDelivery: deps.afterDelivery ?? [],
+  });
+  const deliver = new Worker(QueueName.deliver, timed(QueueName.deliver, deliverProcessor), {
+    ...common,
+    concurrency: config.delivery.concurrency,
+    settings: {
+      backoffStrategy: crmBackoff({
+        baseMs: config.delivery.backoffMs,
+        maxMs: config.delivery.maxBackoffMs,
+        maxRetryAfterMs: config.delivery.maxRetryAfterMs,
+      }),
     },
-    ...options.maintenance,
-  };
+  });
+
+  const handlers = new Map((deps.maintenance ?? []).map((job) => [job.name, job.handler]));
   const maintenance = new Worker(
     QueueName.maintenance,
     timed(QueueName.maintenance, async (job: Job) => {
-      const entry = handlers[job.name];
-      if (!entry) throw new Error(`No maintenance handler for job "${job.name}"`);
-      const result = await entry.handler(job);
-      await removeSupersededFailures(services.queues.maintenance, job.name, Date.now()).catch(
-        (err: unknown) => logger.debug({ err, job: job.name }, 'could not remove superseded failures'),
+      const handler = handlers.get(job.name);
+      if (!handler) throw new Error(`No maintenance handler for job "${job.name}"`);
+      const result = await handler(job);
+      await removeSupersededFailures(queues.maintenance, job.name, Date.now()).catch((err: unknown) =>
+        logger.debug({ err, job: job.name }, 'could not remove superseded failures'),
       );
       return result;
     }),
-    { connection, prefix, ...locks, concurrency: 1 },
+    { ...common, concurrency: 1 },
   );
-  // Job schedulers are upserted: every process may do it, Redis keeps one schedule per id.
-  for (const [name, entry] of Object.entries(handlers)) {
-    if (entry.everyMs) {
-      await services.queues.maintenance.upsertJobScheduler(name, { every: entry.everyMs }, { name });
-    }
-  }
 
   const workers = [enrich, deliver, maintenance];
   // Workers retry their Redis commands in a loop during an outage: one line per worker per 30 s.
@@ -137,21 +182,27 @@ export async function startWorkers(services: Services, options: WorkerOptions = 
       logger.warn({ queue: worker.name, jobId: job?.id, err: err.message }, 'job failed'),
     );
   }
-  services.onClose(async () => {
-    // Let in-flight jobs finish; past most of the grace period, abort them (their signal fires, the CRM
-    // request is cut, the job goes back for a retry) so that nothing is left half-done when we exit.
-    const closing = Promise.all(workers.map((worker) => worker.close()));
-    if (await settlesWithin(closing, config.shutdownGraceMs * 0.6)) return;
-    logger.warn('jobs still running at shutdown: cancelling them so they are retried');
-    for (const worker of workers) worker.cancelAllJobs('rc-enrich is shutting down');
-    await settlesWithin(closing, config.shutdownGraceMs * 0.3);
-  });
-
-  return {
-    workers,
-    /** Ready when every worker is running and not closing. */
-    running: () => workers.every((worker) => worker.isRunning() && !worker.closing),
-  };
+  try {
+    // Job schedulers are upserted: every process may do it, Redis keeps one schedule per id.
+    for (const job of deps.maintenance ?? []) {
+      if (job.everyMs)
+        await queues.maintenance.upsertJobScheduler(job.name, { every: job.everyMs }, { name: job.name });
+    }
+  } catch (err) {
+    await Promise.allSettled(workers.map((worker) => worker.close()));
+    throw err;
+  }
+  return workers;
 }
 
-export type RunningWorkers = Awaited<ReturnType<typeof startWorkers>>;
+/**
+ * The shutdown policy: let in-flight jobs finish; past most of the grace period, abort them (their
+ * signal fires, the CRM request is cut, the job goes back for a retry) so nothing is left half-done.
+ */
+async function closeWorkers(workers: Worker[], graceMs: number, logger: Logger): Promise<void> {
+  const closing = Promise.all(workers.map((worker) => worker.close()));
+  if (await settlesWithin(closing, graceMs * 0.6)) return;
+  logger.warn('jobs still running at shutdown: cancelling them so they are retried');
+  for (const worker of workers) worker.cancelAllJobs('rc-enrich is shutting down');
+  await settlesWithin(closing, graceMs * 0.3);
+}

@@ -1,9 +1,9 @@
 import type { EnrichedCall } from '../calls/types.js';
-import { parseFilterSettings, type DeliveryFilters } from './filter-settings.js';
+import type { DeliveryFilters } from './filter-settings.js';
 import { toE164 } from './phone.js';
 import { summarizeCall } from './summary.js';
 
-export { defaultDeliveryFilters, parseFilterSettings, type DeliveryFilters } from './filter-settings.js';
+export { defaultDeliveryFilters, type DeliveryFilters } from './filter-settings.js';
 
 export type FilterVerdict = { deliver: true } | { deliver: false; reason: string };
 
@@ -42,8 +42,7 @@ export function shouldDeliver(call: EnrichedCall, filters: DeliveryFilters): Fil
   return { deliver: true };
 }
 
-/** The worker's filter: settings parsed once (throws naming the bad variable), then `shouldDeliver` per call. */
-export function createDeliveryFilter(env: Readonly<Record<string, string | undefined>>) {
-  const filters = parseFilterSettings(env);
+/** The deliver worker's filter: the configured settings, then `shouldDeliver` per call. */
+export function createDeliveryFilter(filters: DeliveryFilters) {
   return (call: EnrichedCall): FilterVerdict => shouldDeliver(call, filters);
 }

@@ -1,21 +1,18 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
 import type { AccountIdentity } from '../ringcentral/account.js';
-import type { Metrics } from '../infra/metrics.js';
 import { enrichJobId, type Queues } from '../queues.js';
-import type { Notification, TelephonySessionBody } from '../webhook/schema.js';
-import { accountIdOf } from '../webhook/schema.js';
+import { accountIdOf, type Notification, type TelephonySessionBody } from '../ringcentral/notification.js';
 import type { CallState } from './call-state.js';
 import type { PartySnapshot } from './types.js';
 
 interface Deps {
-  config: Config;
+  /** Wait after a call ends before its first lookup (ENRICH_VISIBILITY_DELAY_MS). */
+  visibilityDelayMs: number;
   /** The account we serve, once known; notifications of any other account are acknowledged and dropped. */
   account: Pick<AccountIdentity, 'known'>;
   callState: CallState;
-  queues: Queues;
+  queues: Pick<Queues, 'enrich'>;
   logger: Logger;
-  metrics?: Metrics;
 }
 
 export type IntakeOutcome = 'accepted' | 'duplicate' | 'other-account';
@@ -27,7 +24,7 @@ const maxJourneyPartiesLength = 1_000;
  * What the webhook does with a valid telephony-session notification: record it in the call state and,
  * when the call has ended, schedule its lookup. Redis only: nothing here calls RingCentral or a CRM.
  */
-export function createCallIntake({ config, account, callState, queues, logger }: Deps) {
+export function createCallIntake({ visibilityDelayMs, account, callState, queues, logger }: Deps) {
   async function scheduleLookup(telephonySessionId: string, accountId: string, delayMs: number) {
     // The job id is the call: a second end event, a redelivery or another api process adds nothing.
     await queues.enrich.add(
@@ -67,7 +64,7 @@ export function createCallIntake({ config, account, callState, queues, logger }:
         );
       }
       if (awaitingLookup) {
-        await scheduleLookup(body.telephonySessionId, accountId, config.enrich.visibilityDelayMs);
+        await scheduleLookup(body.telephonySessionId, accountId, visibilityDelayMs);
       }
       return duplicate ? 'duplicate' : 'accepted';
     },

@@ -10,22 +10,23 @@ export class CliError extends Error {
   override name = 'CliError';
 }
 
-/** The CLI's settings: the environment, over `.env` in the working directory when there is one. */
+/**
+ * The CLI's settings: the environment, over `.env` in the working directory when there is one. Logs
+ * are at warn level unless LOG_LEVEL says otherwise (stdout is for the answer).
+ */
 export function loadCliConfig(env?: Record<string, string | undefined>): Config {
-  if (env) return parseConfig(env);
-  const { values, fromFile } = readEnvironment();
+  const { values, fromFile } = env ? { values: env, fromFile: [] as string[] } : readEnvironment();
   // `.env`'s LOG_LEVEL is the service's (`info` in .env.example); a command stays quiet unless asked.
   if (fromFile.includes('LOG_LEVEL')) delete values.LOG_LEVEL;
-  return parseConfig(values);
+  return parseConfig({ ...values, LOG_LEVEL: values.LOG_LEVEL || 'warn' });
 }
 
-/** CLI logs go to stderr at warn level unless LOG_LEVEL says otherwise: stdout is for the answer. */
+/** CLI logs go to stderr. */
 export function cliLogger(config: Config): Logger {
-  const level = config.env.LOG_LEVEL ? config.logLevel : 'warn';
-  return createLogger(level, process.stderr);
+  return createLogger(config.logLevel, process.stderr);
 }
 
-/** Run `fn` with the services opened and always closed again. */
+/** Run `fn` with Redis open (and nothing else) and always closed again. */
 export async function withServices<T>(config: Config, fn: (services: Services) => Promise<T>): Promise<T> {
   const services = await createServices(config, cliLogger(config));
   try {

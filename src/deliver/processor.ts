@@ -17,7 +17,7 @@ interface Deps {
   config: Config;
   journey: Journey;
   logger: Logger;
-  metrics?: Metrics;
+  metrics: Metrics;
   filter?: DeliveryFilter;
   /** Features' additions to the call (recording links), applied before the adapter sees it. */
   beforeDelivery?: Array<(call: EnrichedCall) => Promise<EnrichedCall>>;
@@ -60,13 +60,13 @@ export function createDeliverProcessor({
     }
     if (isUpdate && !adapter.update) {
       const reason = `the ${name} adapter has no update(): ${changes.join(' and ')} not sent`;
-      metrics?.crmDeliveries.inc({ adapter: name, outcome: 'skipped' });
+      metrics.crmDeliveries.inc({ adapter: name, outcome: 'skipped' });
       await journey.add(tsid, { step: 'delivery', adapter: name, outcome: 'skipped', reason });
       return { skipped: reason };
     }
     const wanted = filter?.(call) ?? { deliver: true };
     if (!wanted.deliver) {
-      metrics?.crmDeliveries.inc({ adapter: name, outcome: 'skipped' });
+      metrics.crmDeliveries.inc({ adapter: name, outcome: 'skipped' });
       await journey.add(tsid, {
         step: 'delivery',
         adapter: name,
@@ -110,12 +110,12 @@ export function createDeliverProcessor({
       case 'delivered': {
         const crmId = delivered?.crmId;
         const owner = delivered?.owner;
-        metrics?.crmDeliveries.inc({ adapter: name, outcome: 'delivered' });
+        metrics.crmDeliveries.inc({ adapter: name, outcome: 'delivered' });
         if (!isUpdate) {
-          metrics?.endToEndLatency.observe({ adapter: name }, (Date.now() - Date.parse(call.endedAt)) / 1000);
+          metrics.endToEndLatency.observe({ adapter: name }, (Date.now() - Date.parse(call.endedAt)) / 1000);
         }
         if (owner && !isUpdate)
-          metrics?.crmOwnerDecisions.inc({ adapter: name, source: owner.source, reason: owner.reason });
+          metrics.crmOwnerDecisions.inc({ adapter: name, source: owner.source, reason: owner.reason });
         await journey.add(tsid, {
           step: 'delivery',
           adapter: name,
@@ -132,7 +132,7 @@ export function createDeliverProcessor({
       }
       case 'retry': {
         const retryAt = new Date(verdict.at).toISOString();
-        metrics?.crmDeliveries.inc({ adapter: name, outcome: 'retry' });
+        metrics.crmDeliveries.inc({ adapter: name, outcome: 'retry' });
         await journey.add(tsid, {
           step: 'delivery',
           adapter: name,
@@ -143,7 +143,7 @@ export function createDeliverProcessor({
         });
         log.warn({ err: verdict.error, outcome: 'retry', retryAt }, 'CRM delivery failed');
         if (verdict.retryAfterAskedMs !== undefined) {
-          metrics?.retryAfterCapped.inc({ target: 'crm' });
+          metrics.retryAfterCapped.inc({ target: 'crm' });
           log.warn(
             { retryAfterMs: verdict.retryAfterAskedMs, cappedToMs: config.delivery.maxRetryAfterMs },
             'the CRM asked to wait longer than DELIVERY_MAX_RETRY_AFTER_MS: retrying at the cap instead',
@@ -153,8 +153,8 @@ export function createDeliverProcessor({
         throw new ScheduledRetry(verdict.error, verdict.at, { cause: verdict.cause });
       }
       case 'dead-letter':
-        metrics?.crmDeliveries.inc({ adapter: name, outcome: 'dead-letter' });
-        metrics?.callsDeadLettered.inc({ stage: 'deliver' });
+        metrics.crmDeliveries.inc({ adapter: name, outcome: 'dead-letter' });
+        metrics.callsDeadLettered.inc({ stage: 'deliver' });
         await journey.add(tsid, {
           step: 'delivery',
           adapter: name,

@@ -11,7 +11,7 @@ import { freePort } from '../infra/free-port.js';
 import { deletePrefixKeys } from '../infra/prefix-keys.js';
 import { startService, type RunningService } from '../runtime.js';
 import { subscriptionParts } from '../subscriptions/feature.js';
-import { webhookAddress } from '../subscriptions/filters.js';
+import { webhookAddress } from '../webhook/path.js';
 
 export interface PlaygroundOptions {
   /** The caller's environment: REDIS_URL, CRM_ADAPTER and its settings, LOG_LEVEL... */
@@ -67,7 +67,13 @@ export async function startPlayground({
   try {
     service = await startService(config, logger);
     await service.app.listen({ port: config.port, host: config.host });
-    const { manager } = subscriptionParts(service.services);
+    // ROLE=all: the service has a RingCentral client.
+    const { manager } = subscriptionParts({
+      ...service.services,
+      config,
+      logger,
+      ringcentral: service.ringcentral!,
+    });
     await manager.ensure({ allowCreate: true });
     const webhookUrl = webhookAddress(config.webhook.publicUrl!);
     const running = service;

@@ -31,7 +31,7 @@ interface Deps {
   callLogPending: ReturnType<typeof createCallLogPending>;
   deliveries: DeliveryScheduler;
   logger: Logger;
-  metrics?: Metrics;
+  metrics: Metrics;
   limits?: LookupLimits;
 }
 
@@ -51,7 +51,7 @@ export function createEnrichProcessor(deps: Deps) {
     const { telephonySessionId } = job.data;
     const call = await callState.get(telephonySessionId);
     if (!call) {
-      metrics?.callsDeadLettered.inc({ stage: 'enrich' });
+      metrics.callsDeadLettered.inc({ stage: 'enrich' });
       throw new UnrecoverableError(
         `No state left for call ${telephonySessionId}: it expired before the lookup`,
       );
@@ -105,7 +105,7 @@ export function createEnrichProcessor(deps: Deps) {
         }
         return delayUntil(job, step.until, token);
       case 'dead-letter':
-        metrics?.callsDeadLettered.inc({ stage: 'enrich' });
+        metrics.callsDeadLettered.inc({ stage: 'enrich' });
         await journey.add(call.telephonySessionId, {
           step: 'dead-letter',
           stage: 'enrich',
@@ -115,7 +115,7 @@ export function createEnrichProcessor(deps: Deps) {
       case 'fail':
         // The last attempt: the job fails for good, so the story and the dead-letter count say so.
         if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-          metrics?.callsDeadLettered.inc({ stage: 'enrich' });
+          metrics.callsDeadLettered.inc({ stage: 'enrich' });
           await journey.add(call.telephonySessionId, {
             step: 'dead-letter',
             stage: 'enrich',
@@ -177,7 +177,7 @@ export function createEnrichProcessor(deps: Deps) {
       `RingCentral failed all ${failures} Call Log lookups of this call (outage, rate limit or credentials), ` +
       'past the window and ENRICH_UNAVAILABLE_RETRY_MS: it was never answered, so it is not "not found". ' +
       'Replay it with `rc-enrich dlq replay` once RingCentral answers.';
-    metrics?.callsDeadLettered.inc({ stage: 'enrich' });
+    metrics.callsDeadLettered.inc({ stage: 'enrich' });
     await journey.add(call.telephonySessionId, { step: 'dead-letter', stage: 'enrich', error });
     await deps.callLogPending.remove(call.accountId, call.telephonySessionId);
     throw new UnrecoverableError(error);
@@ -187,7 +187,7 @@ export function createEnrichProcessor(deps: Deps) {
     const { telephonySessionId } = call;
     await journey.add(telephonySessionId, { step: 'not-found', policy: windows.notFound });
     if (windows.notFound === 'deliver') return finish(call, 'event', []);
-    metrics?.callsDeadLettered.inc({ stage: 'enrich' });
+    metrics.callsDeadLettered.inc({ stage: 'enrich' });
     await deps.callLogPending.remove(call.accountId, telephonySessionId);
     throw new UnrecoverableError(
       `Call ${telephonySessionId} was found neither in Active Calls nor in the Call Log (ENRICH_NOT_FOUND=dead-letter)`,
@@ -211,7 +211,7 @@ export function createEnrichProcessor(deps: Deps) {
     await deps.deliveries.schedule(enriched);
     await callState.markDone(call.telephonySessionId);
     await deps.callLogPending.remove(call.accountId, call.telephonySessionId);
-    metrics?.callsEnriched.inc({ source });
+    metrics.callsEnriched.inc({ source });
     logger.debug({ telephonySessionId: call.telephonySessionId, source }, 'call enriched');
     return { outcome: 'enriched', source, records: records.length };
   }

@@ -1,3 +1,4 @@
+import type { FeatureFactory } from '../feature.js';
 import type { Logger } from 'pino';
 import type { CallState } from '../calls/call-state.js';
 import type { CallIntake } from '../calls/intake.js';
@@ -34,3 +35,23 @@ export function createQuietSweep(deps: {
     return { ended };
   };
 }
+
+export const QUIET_SWEEP_JOB = 'sweep-quiet-calls';
+
+/**
+ * The sweep as a scheduled maintenance job, every quarter of the quiet period (at least 1 s, at most
+ * 1 min): a stranded call is ended soon after its quiet period without sweeping constantly.
+ */
+export const quietSweepFeature: FeatureFactory = ({ config, callState, intake, journey, logger }) => {
+  const quietPeriodMs = config.enrich.quietPeriodMs;
+  return {
+    name: 'quiet-sweep',
+    maintenance: [
+      {
+        name: QUIET_SWEEP_JOB,
+        handler: createQuietSweep({ callState, intake, journey, quietPeriodMs, logger }),
+        everyMs: Math.max(1_000, Math.min(60_000, quietPeriodMs / 4)),
+      },
+    ],
+  };
+};

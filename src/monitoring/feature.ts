@@ -1,4 +1,4 @@
-import type { Feature, FeatureFactory } from '../features.js';
+import type { Feature, FeatureFactory } from '../feature.js';
 import { dashboardPath, dashboardPlugin } from './dashboard.js';
 import { registerQueueMetrics } from './queue-metrics.js';
 
@@ -6,10 +6,8 @@ import { registerQueueMetrics } from './queue-metrics.js';
  * Monitoring: queue gauges on /metrics (every role) and the Bull Board dashboard at /admin/queues
  * (roles that serve the admin routes, and only when ADMIN_PASSWORD is set).
  */
-export const monitoringFeature: FeatureFactory = (services) => {
-  const { config, logger, metrics, queues } = services;
-  const all = [queues.enrich, queues.deliver, queues.maintenance];
-  if (metrics) registerQueueMetrics(metrics.registry, all, logger);
+export const monitoringFeature: FeatureFactory = ({ config, logger, metrics, queues, journey }) => {
+  registerQueueMetrics(metrics.registry, [queues.enrich, queues.deliver, queues.maintenance], logger);
 
   const feature: Feature = { name: 'monitoring', plugins: [] };
   if (config.role === 'worker') return feature;
@@ -20,7 +18,7 @@ export const monitoringFeature: FeatureFactory = (services) => {
   feature.plugins = [
     dashboardPlugin({
       queues,
-      journey: services.journey,
+      journey,
       user: config.admin.user,
       password: config.admin.password,
       readOnly: config.admin.readOnly,

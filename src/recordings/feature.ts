@@ -1,7 +1,6 @@
 import type { Job } from 'bullmq';
 import type { EnrichedCall } from '../calls/types.js';
-import type { Feature, FeatureFactory } from '../features.js';
-import { createMetrics } from '../infra/metrics.js';
+import type { Feature, FeatureFactory } from '../feature.js';
 import { createRecordingArchive } from './archive.js';
 import { createRecordingCache } from './cache.js';
 import type { RecordingRef } from './link.js';
@@ -16,22 +15,20 @@ export const ARCHIVE_JOB = 'archive-recording';
  * RECORDING_LINK_SECRET and PUBLIC_URL are set), the route that streams it from a local cache, and,
  * with RECORDINGS_ARCHIVE, a background copy of each recording to S3 that outlives RingCentral's 90 days.
  */
-export const recordingsFeature: FeatureFactory = (services) => {
-  const { config, logger, queues } = services;
-  const metrics = services.metrics ?? createMetrics({ defaultMetrics: false });
+export const recordingsFeature: FeatureFactory = (context) => {
+  const { config, logger, queues, metrics } = context;
   const settings = config.recordings;
   const cache = createRecordingCache({ dir: settings.cacheDir, maxBytes: settings.cacheMaxBytes });
   const archive = settings.archive ? createRecordingArchive(settings.archive) : undefined;
   const store = createRecordingStore({
     cache,
     archive,
-    ringcentral: services.ringcentral,
-    redis: services.workerRedis,
-    keys: services.keys,
+    ringcentral: context.ringcentral,
+    redis: context.workerRedis,
+    keys: context.keys,
     metrics,
     logger,
   });
-  services.onClose(async () => archive?.close());
 
   const publicUrl = config.webhook.publicUrl;
   const links =
@@ -52,19 +49,21 @@ export const recordingsFeature: FeatureFactory = (services) => {
       links && config.role !== 'worker'
         ? [recordingLinkRoute({ store, secret: links.secret, metrics, logger })]
         : [],
-    maintenance: {
-      [ARCHIVE_JOB]: {
+    maintenance: [
+      {
+        name: ARCHIVE_JOB,
         handler: async (job: Job) => {
           const ref = job.data as RecordingRef;
           await store.ensureArchived(ref);
-          await services.journey.add(String(job.data.telephonySessionId), {
+          await context.journey.add(String(job.data.telephonySessionId), {
             step: 'recording',
             recordingId: ref.recordingId,
             state: 'archived',
           });
         },
       },
-    },
+    ],
+    close: async () => archive?.close(),
     async beforeDelivery(call: EnrichedCall): Promise<EnrichedCall> {
       const recordings = recordingsOf(call);
       if (recordings.length === 0) return call;

@@ -34,11 +34,11 @@ export interface RingCentralResponse<T> {
 }
 
 interface Deps {
-  config: Config;
+  config: Config['ringcentral'];
   redis: Redis;
   keys: Keys;
   logger: Logger;
-  metrics?: Metrics;
+  metrics: Metrics;
 }
 
 /**
@@ -46,8 +46,7 @@ interface Deps {
  * processes through Redis, logins single-flight across processes, the Heavy budget enforced before
  * sending, and every failure classified once (see classify.ts).
  */
-export function createRingCentralClient({ config, redis, keys, logger, metrics }: Deps) {
-  const rc = config.ringcentral;
+export function createRingCentralClient({ config: rc, redis, keys, logger, metrics }: Deps) {
   const trusted = createTrustedHosts(rc.serverUrl, rc.trustedHosts);
   const sdk = withoutGlobalLocalStorage(
     () =>
@@ -98,13 +97,13 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
         rc.requestTimeoutMs,
         () => new RetryableError(`${context}: no answer in ${rc.requestTimeoutMs} ms`, ErrorCode.Network),
       );
-      metrics?.ringcentralRequests.inc({ group: req.group, status: String(response.status) });
+      metrics.ringcentralRequests.inc({ group: req.group, status: String(response.status) });
       await budget.observe(response.headers);
       return response;
     } catch (err) {
       // A login the SDK started inside send() (the token lapsed just now) was counted as Auth already.
       if (isLoginFailure(err)) throw err;
-      metrics?.ringcentralRequests.inc({ group: req.group, status: statusOf(err) });
+      metrics.ringcentralRequests.inc({ group: req.group, status: statusOf(err) });
       const classified = capped(
         await classifyRingCentralError(err, context, rc.heavy.defaultRetryAfterMs),
         req.group,
@@ -112,7 +111,7 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
       const response = (err as { response?: Response }).response;
       if (response) await budget.observe(response.headers);
       if (classified instanceof RetryableError && classified.code === ErrorCode.RateLimited) {
-        metrics?.ringcentralRateLimited.inc({ group: req.group });
+        metrics.ringcentralRateLimited.inc({ group: req.group });
         logger.warn(
           { group: req.group, retryAfterMs: classified.retryAfterMs },
           'RingCentral rate limit hit',
@@ -204,6 +203,19 @@ export function createRingCentralClient({ config, redis, keys, logger, metrics }
 }
 
 export type RingCentralClient = ReturnType<typeof createRingCentralClient>;
+
+/** What most parts use of the client: requests and downloads, through the budgets. */
+export type RingCentralRequests = Pick<RingCentralClient, 'request' | 'download'>;
+
+/** The client built on its first request: a process that may never call RingCentral does not build the SDK. */
+export function onFirstRequest(make: () => RingCentralClient): RingCentralRequests {
+  let client: RingCentralClient | undefined;
+  const get = () => (client ??= make());
+  return {
+    request: <T>(req: RingCentralRequest) => get().request<T>(req),
+    download: (req: RingCentralRequest) => get().download(req),
+  };
+}
 
 /**
  * Node 25+ has a global `localStorage` that prints an ExperimentalWarning when read without

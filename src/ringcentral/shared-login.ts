@@ -15,7 +15,7 @@ interface Deps {
   keys: Keys;
   config: Config['ringcentral'];
   logger: Logger;
-  metrics?: Metrics;
+  metrics: Metrics;
   /** The Auth group's budget: a login is a request like any other, and a refused one stops the next. */
   budget: Budget;
 }
@@ -58,10 +58,10 @@ export function createSharedLogin({ platform, redis, keys, config: rc, logger, m
     try {
       const response = await platform.login({ jwt: rc.jwt });
       await budget.observe(response.headers);
-      metrics?.ringcentralRequests.inc({ group: 'Auth', status: '200' });
+      metrics.ringcentralRequests.inc({ group: 'Auth', status: '200' });
       logger.info('logged in to RingCentral');
     } catch (err) {
-      metrics?.ringcentralRequests.inc({ group: 'Auth', status: statusOf(err) });
+      metrics.ringcentralRequests.inc({ group: 'Auth', status: statusOf(err) });
       const response = (err as { response?: Response }).response;
       if (response) await budget.observe(response.headers);
       const classified = await classifyRingCentralError(
@@ -70,7 +70,7 @@ export function createSharedLogin({ platform, redis, keys, config: rc, logger, m
         rc.heavy.defaultRetryAfterMs,
       );
       if (classified instanceof RetryableError && classified.code === ErrorCode.RateLimited) {
-        metrics?.ringcentralRateLimited.inc({ group: 'Auth' });
+        metrics.ringcentralRateLimited.inc({ group: 'Auth' });
         logger.warn({ group: 'Auth', retryAfterMs: classified.retryAfterMs }, 'RingCentral rate limit hit');
         await budget.penalize(classified.retryAfterMs);
       }

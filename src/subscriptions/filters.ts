@@ -1,8 +1,5 @@
 import type { SubscriptionInfo } from './types.js';
 
-/** The route RingCentral delivers to (docs/ringcentral-setup.md); the subscription's address is PUBLIC_URL + this. */
-export const WEBHOOK_PATH = '/webhooks/ringcentral';
-
 /** Every telephony session of the account (needs the app's CallControl permission). */
 export const TELEPHONY_SESSIONS_FILTER = '/restapi/v1.0/account/~/telephony/sessions';
 
@@ -11,10 +8,6 @@ export const TELEPHONY_SESSIONS_FILTER = '/restapi/v1.0/account/~/telephony/sess
  * https://developers.ringcentral.com/api-reference/Subscriptions/createSubscription
  */
 export const MAX_EXPIRES_IN_SECONDS = 315_360_000;
-
-export function webhookAddress(publicUrl: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}${WEBHOOK_PATH}`;
-}
 
 export interface ReminderTiming {
   /** Seconds before expiry when reminders start. */

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { PermanentError } from '../errors.js';
 import type { Queues } from '../queues.js';
-import type { Notification } from '../webhook/schema.js';
+import type { Notification } from '../ringcentral/notification.js';
 import type { EnsureResult, SubscriptionManager } from './manager.js';
 import {
   classify,

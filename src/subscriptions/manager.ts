@@ -34,7 +34,7 @@ export interface EnsureResult {
 }
 
 interface Deps {
-  client: RingCentralClient;
+  client: Pick<RingCentralClient, 'request'>;
   config: Config;
   redis: Redis;
   store: SubscriptionStore;

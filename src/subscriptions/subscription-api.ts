@@ -10,8 +10,8 @@ import {
   isOurs,
   isTelephonySessionsFilter,
   reminderTiming,
-  webhookAddress,
 } from './filters.js';
+import { webhookAddress } from '../webhook/path.js';
 import type { SubscriptionStore } from './state.js';
 import { subscriptionInfoSchema, subscriptionListSchema, type SubscriptionInfo } from './types.js';
 
@@ -20,7 +20,7 @@ const base = '/restapi/v1.0/subscription';
 const handshakeCodes = new Set(['SUB-520', 'SUB-521', 'SUB-525']);
 
 interface Deps {
-  client: RingCentralClient;
+  client: Pick<RingCentralClient, 'request'>;
   config: Config;
   store: SubscriptionStore;
   logger: Logger;

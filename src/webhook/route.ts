@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from '@fastify/type-provider-zod';
 import type { CallIntake } from '../calls/intake.js';
 import type { Metrics } from '../infra/metrics.js';
@@ -10,14 +10,15 @@ import {
   notificationSchema,
   telephonySessionBodySchema,
   type Notification,
-} from './schema.js';
+} from '../ringcentral/notification.js';
+import { WEBHOOK_PATH } from './path.js';
 import { createTokenVerifier } from './verify.js';
 
 export interface WebhookRouteOptions {
   verificationToken: string;
   bodyLimit: number;
   intake: CallIntake;
-  metrics?: Metrics;
+  metrics: Metrics;
   /** Called for RingCentral's subscription renewal reminders (see subscription keeper). */
   onRenewalReminder?: (notification: Notification) => Promise<void>;
 }
@@ -28,7 +29,14 @@ export interface WebhookRouteOptions {
  */
 export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteOptions) {
   const verify = createTokenVerifier(options.verificationToken);
-  const count = (outcome: string) => options.metrics?.webhookRequests.inc({ outcome });
+  const count = (outcome: string) => options.metrics.webhookRequests.inc({ outcome });
+
+  // Requests refused by fastify itself (bad JSON, schema, body too large) or failing inside are counted
+  // here; the app's error handler still writes the answer.
+  app.setErrorHandler((error: FastifyError) => {
+    count((error.statusCode ?? 500) >= 500 ? 'error' : 'invalid');
+    throw error;
+  });
 
   // onRequest runs before the body is read: the handshake (an empty body) is answered at once, and a
   // request without our token is refused before we spend anything parsing it.
@@ -53,7 +61,7 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteO
   };
 
   app.withTypeProvider<ZodTypeProvider>().post(
-    '/webhooks/ringcentral',
+    WEBHOOK_PATH,
     {
       bodyLimit: options.bodyLimit,
       onRequest: guard,

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createDeliveryFilter,
-  defaultDeliveryFilters,
-  parseFilterSettings,
-  shouldDeliver,
-} from '../../src/adapters/filters.js';
-import { ConfigError } from '../../src/config.js';
+import { createDeliveryFilter, defaultDeliveryFilters, shouldDeliver } from '../../src/adapters/filters.js';
 import { CALLER, eventOnlyCall, inboundCall, internalCall, outboundNoAnswerCall } from '../fixtures/calls.js';
 
 const filters = (overrides: Partial<typeof defaultDeliveryFilters>) => ({
@@ -55,43 +49,9 @@ describe('filters › shouldDeliver', () => {
   });
 });
 
-describe('filters › settings', () => {
-  it('defaults when nothing is set', () => {
-    expect(parseFilterSettings({})).toEqual(defaultDeliveryFilters);
-  });
-
-  it('parses every variable; blocked numbers in any format become E.164', () => {
-    expect(
-      parseFilterSettings({
-        CRM_FILTER_DIRECTION: 'outbound',
-        CRM_FILTER_MIN_DURATION_SEC: '10',
-        CRM_FILTER_INTERNAL: 'exclude',
-        CRM_FILTER_BLOCKED_NUMBERS: '+14155550100, (650) 555-0111',
-      }),
-    ).toEqual({
-      direction: 'outbound',
-      minDurationSec: 10,
-      internal: 'exclude',
-      blockedNumbers: ['+14155550100', '+16505550111'],
-    });
-  });
-
-  it.each([
-    [{ CRM_FILTER_DIRECTION: 'sideways' }, /CRM_FILTER_DIRECTION must be both, inbound or outbound/],
-    [{ CRM_FILTER_MIN_DURATION_SEC: 'ten' }, /CRM_FILTER_MIN_DURATION_SEC must be a whole number/],
-    [{ CRM_FILTER_MIN_DURATION_SEC: '-1' }, /CRM_FILTER_MIN_DURATION_SEC must not be negative/],
-    [{ CRM_FILTER_INTERNAL: 'maybe' }, /CRM_FILTER_INTERNAL must be include or exclude/],
-    [
-      { CRM_FILTER_BLOCKED_NUMBERS: '+14155550100,ext 12' },
-      /CRM_FILTER_BLOCKED_NUMBERS: "ext 12" is not a phone number/,
-    ],
-  ])('%o › a ConfigError naming the variable', (env, message) => {
-    expect(() => parseFilterSettings(env)).toThrow(ConfigError);
-    expect(() => parseFilterSettings(env)).toThrow(message);
-  });
-
-  it('createDeliveryFilter › parses once and gives the worker a call → verdict function', () => {
-    const filter = createDeliveryFilter({ CRM_FILTER_DIRECTION: 'inbound' });
+describe('filters › createDeliveryFilter', () => {
+  it('gives the worker a call → verdict function over the configured filters', () => {
+    const filter = createDeliveryFilter(filters({ direction: 'inbound' }));
     expect(filter(inboundCall())).toEqual({ deliver: true });
     expect(filter(outboundNoAnswerCall()).deliver).toBe(false);
   });

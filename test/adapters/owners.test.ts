@@ -7,6 +7,7 @@ import type { AdapterOptions, CrmAdapter, ExtensionDirectory } from '../../src/a
 import type { EnrichedCall } from '../../src/calls/types.js';
 import { createFakeRingCentral, type FakeRingCentral } from '../../src/fake-ringcentral/index.js';
 import { createKeys } from '../../src/infra/keys.js';
+import { createMetrics } from '../../src/infra/metrics.js';
 import { createRingCentralClient } from '../../src/ringcentral/client.js';
 import { createRingCentralDirectory } from '../../src/ringcentral/directory.js';
 import { startFakeHubSpot, type FakeHubSpot } from '../fakes/hubspot.js';
@@ -133,7 +134,13 @@ describe.each([
     prefix = config.queuePrefix;
     redis = new Redis(redisUrl);
     const keys = createKeys(prefix);
-    const client = createRingCentralClient({ config, redis, keys, logger: silentLogger });
+    const client = createRingCentralClient({
+      config: config.ringcentral,
+      redis,
+      keys,
+      logger: silentLogger,
+      metrics: createMetrics({ defaultMetrics: false }),
+    });
     directory = createRingCentralDirectory({ ringcentral: client, redis, keys, logger: silentLogger });
     crm = await start();
   });
@@ -282,7 +289,13 @@ describe('salesforce › the Task date in CRM_TIME_ZONE', () => {
   const directory = () => {
     const keys = createKeys(prefix);
     const config = testConfig({ RINGCENTRAL_SERVER_URL: ringcentral.url, QUEUE_PREFIX: prefix });
-    const client = createRingCentralClient({ config, redis, keys, logger: silentLogger });
+    const client = createRingCentralClient({
+      config: config.ringcentral,
+      redis,
+      keys,
+      logger: silentLogger,
+      metrics: createMetrics({ defaultMetrics: false }),
+    });
     return createRingCentralDirectory({ ringcentral: client, redis, keys, logger: silentLogger });
   };
   const activityDate = async (options: Partial<AdapterOptions>) => {

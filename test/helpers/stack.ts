@@ -8,7 +8,7 @@ import {
 import { freePort } from '../../src/infra/free-port.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { subscriptionParts } from '../../src/subscriptions/feature.js';
-import { webhookAddress } from '../../src/subscriptions/filters.js';
+import { webhookAddress } from '../../src/webhook/path.js';
 import { startService, type RunningService } from '../../src/runtime.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.js';
 import { cleanupPrefix, testConfig } from './config.js';
@@ -72,7 +72,12 @@ export async function startStack(
   const first = await startAnother();
   await first.app.listen({ port: base.port, host: '127.0.0.1' });
   // Registered the way `rc-enrich subscribe` does it; the simulator runs the real handshake.
-  await subscriptionParts(first.services).manager.ensure({ allowCreate: true });
+  await subscriptionParts({
+    ...first.services,
+    config: first.config,
+    logger,
+    ringcentral: first.ringcentral!,
+  }).manager.ensure({ allowCreate: true });
   const webhookUrl = webhookAddress(base.webhook.publicUrl!);
 
   return {

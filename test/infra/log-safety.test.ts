@@ -1,10 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
 import { createLogThrottle } from '../../src/infra/log-safety.js';
 import { createLogger } from '../../src/infra/logger.js';
-import { createServices, type Services } from '../../src/services.js';
+import { startService, type RunningService } from '../../src/runtime.js';
 import { cleanupPrefix, testConfig } from '../helpers/config.js';
 import { newTelephonySessionId, telephonyNotification } from '../helpers/notifications.js';
 
@@ -37,18 +35,16 @@ describe('log throttle', () => {
 });
 
 describe('error logs › no call data, no flood', () => {
-  let services: Services | undefined;
-  let app: FastifyInstance | undefined;
+  let service: RunningService | undefined;
   afterEach(async () => {
-    await app?.close();
-    await services?.close();
-    if (services) await cleanupPrefix(services.config.queuePrefix);
+    await service?.close();
+    if (service) await cleanupPrefix(service.config.queuePrefix);
   });
 
   it('a Redis error on the webhook path logs neither phone numbers nor names, once for 20 failures', async () => {
     const { logger, lines } = capture();
-    services = await createServices(testConfig({ ROLE: 'api' }), logger);
-    app = await buildApp({ services, logger });
+    service = await startService(testConfig({ ROLE: 'api' }), logger, { features: [] });
+    const { services, app } = service;
     const tsid = newTelephonySessionId();
     // The call's journey key holds the wrong type: every notification of this call fails inside Redis.
     await services.redis.set(services.keys.callJourney(tsid), 'not a list');

@@ -102,7 +102,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await service?.close();
   await receiver?.close();
-  if (service) await cleanupPrefix(service.services.config.queuePrefix);
+  if (service) await cleanupPrefix(service.config.queuePrefix);
 });
 
 describe('cli › in a child process', () => {

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
-import { buildApp } from '../../src/app.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { monitoringFeature } from '../../src/monitoring/feature.js';
-import { createServices, type Services } from '../../src/services.js';
+import { startService, type RunningService } from '../../src/runtime.js';
 import { chromiumForTests } from '../helpers/chromium.js';
 import { cleanupPrefix, testConfig } from '../helpers/config.js';
 
@@ -21,8 +19,7 @@ const chromiumArgs = [
   '--disable-sync',
 ];
 
-let services: Services;
-let app: FastifyInstance;
+let service: RunningService;
 let browser: Browser;
 let baseUrl: string;
 
@@ -34,26 +31,24 @@ describe.skipIf(chromiumFound.skipReason !== undefined)(
   `dashboard › in a real browser${chromiumFound.skipReason ? ` (skipped: ${chromiumFound.skipReason})` : ''}`,
   () => {
     beforeAll(async () => {
-      services = await createServices(
+      service = await startService(
         testConfig({ ROLE: 'api', ADMIN_PASSWORD: password }),
         createLogger('silent'),
+        { features: [monitoringFeature] },
       );
-      await services.queues.deliver.add('deliver', {
+      await service.services.queues.deliver.add('deliver', {
         adapter: 'webhook',
         idempotencyKey: 'k',
         call: {} as never,
       });
-      const feature = await monitoringFeature(services);
-      app = await buildApp({ services, logger: services.logger, plugins: feature.plugins });
-      baseUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+      baseUrl = await service.app.listen({ host: '127.0.0.1', port: 0 });
       browser = await chromium.launch({ executablePath: chromiumFound.executable, args: chromiumArgs });
     });
 
     afterAll(async () => {
       await browser?.close();
-      await app?.close();
-      await services?.close();
-      await cleanupPrefix(services.config.queuePrefix);
+      await service?.close();
+      await cleanupPrefix(service.config.queuePrefix);
     });
 
     it('refuses the page without credentials and with wrong ones', async () => {

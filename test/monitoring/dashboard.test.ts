@@ -1,12 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { credentialsMatch } from '../../src/monitoring/dashboard.js';
 import { monitoringFeature } from '../../src/monitoring/feature.js';
 import { redactSecrets } from '../../src/monitoring/redact.js';
-import { createServices, type Services } from '../../src/services.js';
 import { enrichJobId } from '../../src/queues.js';
+import { startService, type RunningService } from '../../src/runtime.js';
 import { cleanupPrefix, testConfig } from '../helpers/config.js';
 import { newTelephonySessionId } from '../helpers/notifications.js';
 import { failedJob } from './helpers.js';
@@ -14,24 +12,18 @@ import { failedJob } from './helpers.js';
 const password = 'correct horse battery staple';
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 
-let services: Services | undefined;
-let app: FastifyInstance | undefined;
+let service: RunningService | undefined;
 
 async function start(env: Record<string, string> = {}) {
   const config = testConfig({ ROLE: 'api', ADMIN_PASSWORD: password, ...env });
-  services = await createServices(config, createLogger('silent'));
-  const feature = await monitoringFeature(services);
-  app = await buildApp({ services, logger: services.logger, plugins: feature.plugins });
-  return { app, services };
+  service = await startService(config, createLogger('silent'), { features: [monitoringFeature] });
+  return { app: service.app, services: service.services };
 }
 
 afterEach(async () => {
-  await app?.close();
-  const prefix = services?.config.queuePrefix;
-  await services?.close();
-  if (prefix) await cleanupPrefix(prefix);
-  app = undefined;
-  services = undefined;
+  await service?.close();
+  if (service) await cleanupPrefix(service.config.queuePrefix);
+  service = undefined;
 });
 
 describe('dashboard › basic auth', () => {

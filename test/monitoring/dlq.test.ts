@@ -26,7 +26,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await service.close();
   await receiver.close();
-  await cleanupPrefix(service.services.config.queuePrefix);
+  await cleanupPrefix(service.config.queuePrefix);
 });
 
 const deadLetters = () =>

@@ -51,7 +51,11 @@ beforeAll(async () => {
   await eventually(async () => receiver.requests.some((request) => request.status === 200), 15_000);
   metrics = await eventually(async () => {
     const text = await scrape();
-    return sample(text, 'rc_enrich_call_end_to_delivery_seconds_count', { adapter: 'webhook' }) === 1 && text;
+    // The job's duration is observed after its processor returned, a moment after the delivery counts.
+    const delivered =
+      sample(text, 'rc_enrich_call_end_to_delivery_seconds_count', { adapter: 'webhook' }) === 1 &&
+      sample(text, 'rc_enrich_job_duration_seconds_count', { queue: 'deliver' }) === 2;
+    return delivered && text;
   });
 });
 
@@ -59,7 +63,7 @@ afterAll(async () => {
   await service?.close();
   await receiver?.close();
   await fake?.close();
-  if (service) await cleanupPrefix(service.services.config.queuePrefix);
+  if (service) await cleanupPrefix(service.config.queuePrefix);
 });
 
 describe('metrics › after an end-to-end run', () => {

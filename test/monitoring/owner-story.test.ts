@@ -34,7 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.close();
-  if (service) await cleanupPrefix(service.services.config.queuePrefix);
+  if (service) await cleanupPrefix(service.config.queuePrefix);
   await hubspot?.close();
   await ringcentral?.close();
   await rm(folder, { recursive: true, force: true });
@@ -79,7 +79,7 @@ describe('owner decision › in the call story and the metrics', () => {
           `owner: Sam Support ext\\. 102 <sam@acme\\.example> → HubSpot owner ${sam} \\(by email\\)`,
       ),
     );
-    const metrics = await service.services.metrics!.registry.metrics();
+    const metrics = await service.metrics.registry.metrics();
     expect(
       sample(metrics, 'rc_enrich_crm_owner_decisions_total', {
         adapter: 'hubspot',

@@ -8,7 +8,7 @@ import { cleanupPrefix, eventually, testConfig } from '../helpers/config.js';
 let service: RunningService | undefined;
 afterEach(async () => {
   await service?.close();
-  if (service) await cleanupPrefix(service.services.config.queuePrefix);
+  if (service) await cleanupPrefix(service.config.queuePrefix);
   service = undefined;
 });
 
@@ -23,7 +23,7 @@ describe('dashboard › a scheduled check that failed once and works again', () 
     service = await startService(testConfig({ ROLE: 'worker' }), createLogger('silent'), {
       features: [
         ...features,
-        () => ({ name: 'flaky', maintenance: { 'flaky-check': { handler: flaky, everyMs: 300 } } }),
+        () => ({ name: 'flaky', maintenance: [{ name: 'flaky-check', handler: flaky, everyMs: 300 }] }),
       ],
     });
     const maintenance = service.services.queues.maintenance;

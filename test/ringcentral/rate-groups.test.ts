@@ -28,7 +28,7 @@ function process(fake: FakeRingCentral, queuePrefix: string) {
   opened.push(() => redis.quit());
   const metrics = createMetrics({ defaultMetrics: false });
   const client = createRingCentralClient({
-    config,
+    config: config.ringcentral,
     redis,
     keys: createKeys(queuePrefix),
     logger: pino({ level: 'silent' }),

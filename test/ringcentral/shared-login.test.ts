@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config.js';
 import { ErrorCode, LoginError, RetryableError } from '../../src/errors.js';
 import { createKeys } from '../../src/infra/keys.js';
+import { createMetrics } from '../../src/infra/metrics.js';
 import { createRingCentralClient } from '../../src/ringcentral/client.js';
 import { startFake } from '../fake-ringcentral/helpers.js';
 import { cleanupPrefix, redisUrl, testConfig } from '../helpers/config.js';
@@ -20,7 +21,13 @@ function processFor(config: Config) {
   const redis = new Redis(redisUrl);
   connections.push(redis);
   const keys = createKeys(config.queuePrefix);
-  return createRingCentralClient({ config, redis, keys, logger: pino({ level: 'silent' }) });
+  return createRingCentralClient({
+    config: config.ringcentral,
+    redis,
+    keys,
+    logger: pino({ level: 'silent' }),
+    metrics: createMetrics({ defaultMetrics: false }),
+  });
 }
 
 async function setup(env: Record<string, string> = {}) {

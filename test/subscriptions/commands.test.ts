@@ -4,7 +4,9 @@ import { subscribe } from '../../src/cli/commands/subscribe.js';
 import { listSubscriptions } from '../../src/cli/commands/subscriptions.js';
 import { unsubscribe } from '../../src/cli/commands/unsubscribe.js';
 import { createLogger } from '../../src/infra/logger.js';
-import { checkSettings } from '../../src/subscriptions/cli-support.js';
+import { checkSettings } from '../../src/cli/subscription-support.js';
+import { createMetrics } from '../../src/infra/metrics.js';
+import { createRingCentralClient } from '../../src/ringcentral/client.js';
 import { createServices } from '../../src/services.js';
 import { captureOutput, startHarness, type Harness } from './harness.js';
 
@@ -124,7 +126,14 @@ describe('unsubscribe › ours among others', () => {
     );
     // ... and one on our address without the telephony-session filter.
     const services = await createServices(h.config, createLogger('silent'));
-    const presence = await services.ringcentral
+    const ringcentral = createRingCentralClient({
+      config: h.config.ringcentral,
+      redis: services.workerRedis,
+      keys: services.keys,
+      logger: createLogger('silent'),
+      metrics: createMetrics({ defaultMetrics: false }),
+    });
+    const presence = await ringcentral
       .request<{ id: string }>({
         method: 'POST',
         path: '/restapi/v1.0/subscription',

@@ -5,6 +5,7 @@ import { unsubscribe } from '../../src/cli/commands/unsubscribe.js';
 import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { createMetrics, type Metrics } from '../../src/infra/metrics.js';
+import { createRingCentralClient } from '../../src/ringcentral/client.js';
 import { createServices, type Services } from '../../src/services.js';
 import { subscriptionParts } from '../../src/subscriptions/feature.js';
 import { createSubscriptionMetrics } from '../../src/subscriptions/metrics.js';
@@ -19,8 +20,19 @@ let skewMs = 0;
 
 async function open(config: Config) {
   metrics = createMetrics({ defaultMetrics: false });
-  services = await createServices(config, createLogger('silent'), metrics);
-  parts = subscriptionParts(services, { metrics: createSubscriptionMetrics(metrics.registry) });
+  const logger = createLogger('silent');
+  services = await createServices(config, logger);
+  const ringcentral = createRingCentralClient({
+    config: config.ringcentral,
+    redis: services.workerRedis,
+    keys: services.keys,
+    logger,
+    metrics,
+  });
+  parts = subscriptionParts(
+    { ...services, config, logger, ringcentral },
+    { metrics: createSubscriptionMetrics(metrics.registry) },
+  );
 }
 
 beforeEach(async () => {

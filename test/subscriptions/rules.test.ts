@@ -4,8 +4,8 @@ import {
   isOurs,
   reminderFilter,
   reminderTiming,
-  webhookAddress,
 } from '../../src/subscriptions/filters.js';
+import { webhookAddress } from '../../src/webhook/path.js';
 import { classify, renewThresholdMs } from '../../src/subscriptions/state.js';
 import type { SubscriptionInfo } from '../../src/subscriptions/types.js';
 

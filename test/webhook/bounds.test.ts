@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
 import { createLogger } from '../../src/infra/logger.js';
-import { createServices, type Services } from '../../src/services.js';
+import { startService, type RunningService } from '../../src/runtime.js';
+import type { Services } from '../../src/services.js';
 import { cleanupPrefix, testConfig } from '../helpers/config.js';
 import { newTelephonySessionId, telephonyNotification } from '../helpers/notifications.js';
 
 const token = 'test-verification-token';
+let service: RunningService;
 let services: Services;
 let app: FastifyInstance;
 let prefix: string;
@@ -14,13 +15,13 @@ let prefix: string;
 beforeEach(async () => {
   const config = testConfig({ ROLE: 'api' });
   prefix = config.queuePrefix;
-  services = await createServices(config, createLogger('silent'));
-  app = await buildApp({ services, logger: services.logger });
+  // The api role as `npm start` runs it, without the features: the route on its own.
+  service = await startService(config, createLogger('silent'), { features: [] });
+  ({ services, app } = service);
 });
 
 afterEach(async () => {
-  await app.close();
-  await services.close();
+  await service.close();
   await cleanupPrefix(prefix);
 });
 

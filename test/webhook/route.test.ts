@@ -1,28 +1,32 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/app.js';
 import { createLogger } from '../../src/infra/logger.js';
-import { createServices, type Services } from '../../src/services.js';
+import { startService, type RunningService } from '../../src/runtime.js';
+import type { Services } from '../../src/services.js';
 import { cleanupPrefix, testConfig } from '../helpers/config.js';
 import { newTelephonySessionId, telephonyNotification } from '../helpers/notifications.js';
 
 const token = 'test-verification-token';
+let service: RunningService;
 let services: Services;
 let app: FastifyInstance;
-let prefix: string;
 
 beforeEach(async () => {
   const config = testConfig({ ROLE: 'api', WEBHOOK_BODY_LIMIT: '4096' });
-  prefix = config.queuePrefix;
-  services = await createServices(config, createLogger('silent'));
-  app = await buildApp({ services, logger: services.logger });
+  // The api role as `npm start` runs it, without the features: the route on its own.
+  service = await startService(config, createLogger('silent'), { features: [] });
+  ({ services, app } = service);
 });
 
 afterEach(async () => {
-  await app.close();
-  await services.close();
-  await cleanupPrefix(prefix);
+  await service.close();
+  await cleanupPrefix(service.config.queuePrefix);
 });
+
+/** rc_enrich_webhook_requests_total for one outcome. */
+const counted = async (outcome: string) =>
+  (await service.metrics.webhookRequests.get()).values.find((value) => value.labels.outcome === outcome)
+    ?.value ?? 0;
 
 const post = (body: unknown, headers: Record<string, string> = { 'verification-token': token }) =>
   app.inject({
@@ -37,6 +41,7 @@ const total = (counts: Record<string, number>) => Object.values(counts).reduce((
 /** Keys under the test's prefix apart from the ones BullMQ writes for each queue when it opens. */
 const recordedKeys = async () => {
   const keys: string[] = [];
+  const prefix = service.config.queuePrefix;
   for await (const batch of services.redis.scanStream({ match: `{${prefix}}*`, count: 1000 }))
     keys.push(...(batch as string[]));
   return keys.filter((key) => !key.endsWith(':meta'));
@@ -102,6 +107,7 @@ describe('webhook › bad input', () => {
     const response = await post('{"uuid": "1", "event": ');
     expect(response.statusCode).toBe(400);
     expect(response.json().message).toMatch(/JSON/i);
+    expect(await counted('invalid')).toBe(1);
   });
 
   it('answers 400 naming the field for a wrong shape', async () => {
@@ -136,6 +142,7 @@ describe('webhook › bad input', () => {
     });
     const response = await post({ ...notification, padding: 'x'.repeat(5000) });
     expect(response.statusCode).toBe(413);
+    expect(await counted('invalid')).toBe(1);
   });
 
   it('answers 415 for a non-JSON content type', async () => {
@@ -231,5 +238,6 @@ describe('webhook › Redis unavailable', () => {
     expect(response.statusCode).toBe(503);
     expect(response.json().message).toMatch(/unable to accept/i);
     expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await counted('error')).toBe(1);
   });
 });

@@ -6,6 +6,7 @@ import {
   deadLetterQueues,
   type DeadLetterQueue,
 } from '../../monitoring/dlq.js';
+import type { Config } from '../../config.js';
 import type { Services } from '../../services.js';
 import { escapeControl, safeJson, terminalSafe } from '../terminal-safe.js';
 import { CliError, action, loadCliConfig, withServices } from '../context.js';
@@ -45,9 +46,8 @@ export function registerDlq(program: Command) {
       action(async (options: { queue?: string; limit: string; json?: boolean }) => {
         const queue = options.queue === undefined ? undefined : queueOption(options.queue);
         const limit = limitOption(options.limit);
-        const list = await withServices(loadCliConfig(), (services) =>
-          deadLetters(services).list({ queue, limit }),
-        );
+        const config = loadCliConfig();
+        const list = await withServices(config, (services) => deadLetters(services).list({ queue, limit }));
         console.log(options.json ? safeJson(list) : formatDeadLetters(terminalSafe(list)));
       }),
     );
@@ -64,7 +64,8 @@ export function registerDlq(program: Command) {
         if (Boolean(id) === Boolean(options.all))
           throw new CliError('dlq replay needs either a job id or --all');
         const queue = options.queue === undefined ? undefined : queueOption(options.queue);
-        const result = await withServices(loadCliConfig(), async (services) => {
+        const config = loadCliConfig();
+        const result = await withServices(config, async (services) => {
           try {
             return id
               ? { replayed: await deadLetters(services).replay(id), failed: [] }

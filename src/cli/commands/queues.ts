@@ -6,6 +6,7 @@ import {
   queuesReport,
   queuesReportJson,
 } from '../../monitoring/queues-report.js';
+import { createBudgets } from '../../ringcentral/budget.js';
 import { budgetsReport, formatBudgetsReport } from '../../ringcentral/budget-report.js';
 import { CliError, action, loadCliConfig, withServices } from '../context.js';
 
@@ -20,9 +21,10 @@ export function registerQueues(program: Command) {
     .action(
       action(async (options: { json?: boolean }) => {
         const config = loadCliConfig();
+        // Counts and budgets are read from Redis: no RingCentral client, no workers.
         // Which data this is: a typo in REDIS_URL or QUEUE_PREFIX must not read as an idle service.
         const source = `Redis ${redactUrl(config.redisUrl)}, QUEUE_PREFIX ${config.queuePrefix}`;
-        const [report, budgets] = await withServices(config, async ({ queues, ringcentral, redis }) => {
+        const [report, budgets] = await withServices(config, async ({ queues, redis, keys }) => {
           if (!(await prefixInUse(redis, queues)))
             throw new CliError(
               `Nothing under QUEUE_PREFIX "${config.queuePrefix}" on ${redactUrl(config.redisUrl)}: no rc-enrich worker ` +
@@ -30,7 +32,7 @@ export function registerQueues(program: Command) {
             );
           return Promise.all([
             queuesReport([queues.enrich, queues.deliver, queues.maintenance]),
-            budgetsReport(ringcentral.budgets),
+            budgetsReport(createBudgets(redis, keys, config.ringcentral.heavy)),
           ]);
         });
         console.log(

@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config.js';
-import {
-  checkSettings,
-  consoleOutput,
-  withSubscriptions,
-  type Output,
-} from '../../subscriptions/cli-support.js';
+import { checkSettings, consoleOutput, withSubscriptions, type Output } from '../subscription-support.js';
 import { describeEnsure } from '../../subscriptions/format.js';
 import type { EnsureResult } from '../../subscriptions/manager.js';
 import { action, CliError, loadCliConfig } from '../context.js';

@@ -6,7 +6,7 @@ import {
   targetAddress,
   withSubscriptions,
   type Output,
-} from '../../subscriptions/cli-support.js';
+} from '../subscription-support.js';
 import { isOurs } from '../../subscriptions/filters.js';
 import { describeSnapshot, describeSubscription } from '../../subscriptions/format.js';
 import { classify, renewThresholdMs, type SubscriptionSnapshot } from '../../subscriptions/state.js';

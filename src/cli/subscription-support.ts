@@ -1,9 +1,11 @@
-import { CliError, withServices } from '../cli/context.js';
 import type { Config } from '../config.js';
 import { LoginError, ReauthenticateError, RetryableError } from '../errors.js';
+import { createMetrics } from '../infra/metrics.js';
+import { createRingCentralClient } from '../ringcentral/client.js';
 import type { Services } from '../services.js';
-import { subscriptionParts } from './feature.js';
-import { webhookAddress } from './filters.js';
+import { subscriptionParts } from '../subscriptions/feature.js';
+import { webhookAddress } from '../webhook/path.js';
+import { CliError, cliLogger, withServices } from './context.js';
 
 /** Where a command writes: answers to stdout, warnings to stderr. Tests pass their own. */
 export interface Output {
@@ -64,14 +66,23 @@ export function checkSettings(
   }
 }
 
-/** Run `fn` with the services open and the subscription parts wired; failures say what to do. */
+/** Run `fn` with Redis open and a RingCentral client and the subscription parts wired; failures say what to do. */
 export async function withSubscriptions<T>(
   config: Config,
   fn: (parts: ReturnType<typeof subscriptionParts>, services: Services) => Promise<T>,
 ): Promise<T> {
   return withServices(config, async (services) => {
+    const logger = cliLogger(config);
+    const ringcentral = createRingCentralClient({
+      config: config.ringcentral,
+      redis: services.workerRedis,
+      keys: services.keys,
+      logger,
+      // A command's counters are never scraped; the client counts into a registry of its own.
+      metrics: createMetrics({ defaultMetrics: false }),
+    });
     try {
-      return await fn(subscriptionParts(services), services);
+      return await fn(subscriptionParts({ ...services, config, logger, ringcentral }), services);
     } catch (err) {
       throw explain(err, config);
     }
