@@ -5,9 +5,9 @@ import {
   type FakeRingCentral,
   type FakeRingCentralOptions,
 } from '../../src/fake-ringcentral/index.js';
+import { withSubscriptions } from '../../src/cli/subscription-support.js';
 import { freePort } from '../../src/infra/free-port.js';
 import { createLogger } from '../../src/infra/logger.js';
-import { subscriptionParts } from '../../src/subscriptions/feature.js';
 import { webhookAddress } from '../../src/webhook/path.js';
 import { startService, type RunningService } from '../../src/runtime.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.js';
@@ -72,12 +72,7 @@ export async function startStack(
   const first = await startAnother();
   await first.app.listen({ port: base.port, host: '127.0.0.1' });
   // Registered the way `rc-enrich subscribe` does it; the simulator runs the real handshake.
-  await subscriptionParts({
-    ...first.services,
-    config: first.config,
-    logger,
-    ringcentral: first.ringcentral!,
-  }).manager.ensure({ allowCreate: true });
+  await withSubscriptions(first.config, ({ manager }) => manager.ensure({ allowCreate: true }));
   const webhookUrl = webhookAddress(base.webhook.publicUrl!);
 
   return {
