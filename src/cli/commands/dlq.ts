@@ -6,7 +6,6 @@ import {
   deadLetterQueues,
   type DeadLetterQueue,
 } from '../../monitoring/dlq.js';
-import type { Config } from '../../config.js';
 import type { Services } from '../../services.js';
 import { escapeControl, safeJson, terminalSafe } from '../terminal-safe.js';
 import { CliError, action, loadCliConfig, withServices } from '../context.js';
