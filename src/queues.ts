@@ -2,7 +2,7 @@ import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
 import type { EnrichedCall } from './calls/types.js';
 import type { LookupHistory } from './enrich/history.js';
 import type { CallChange } from './late-data/decide.js';
-import { bullPrefix } from './infra/keys.js';
+import { hashTag } from './infra/keys.js';
 
 export const QueueName = {
   enrich: 'enrich',
@@ -75,7 +75,7 @@ export const defaultJobOptions: Record<QueueName, DefaultJobOptions> = {
 };
 
 export function createQueues(connection: ConnectionOptions, queuePrefix: string) {
-  const prefix = bullPrefix(queuePrefix);
+  const prefix = hashTag(queuePrefix);
   const make = <T>(name: QueueName) =>
     new Queue<T>(name, { connection, prefix, defaultJobOptions: defaultJobOptions[name] });
   return {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createCallState } from './calls/call-state.js';
-import { createJourney } from './calls/journey.js';
+import { createStory } from './calls/story.js';
 import type { Config } from './config.js';
 import { createKeys } from './infra/keys.js';
 import { createLogThrottle } from './infra/log-safety.js';
@@ -44,7 +44,7 @@ export async function createServices(config: Pick<Config, 'redisUrl' | 'queuePre
     keys,
     queues,
     callState: createCallState(redis, keys),
-    journey: createJourney(workerRedis, keys),
+    story: createStory(workerRedis, keys),
     async close() {
       await queues.close();
       await Promise.allSettled([redis.quit(), workerRedis.quit()]);

@@ -1,6 +1,6 @@
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { createDeliveryFilter } from './adapters/filters.js';
+import { createDeliveryFilter } from './deliver/call-filter.js';
 import type { EnrichedCall } from './calls/types.js';
 import { loadAdapters } from './adapters/load.js';
 import { ownerOptions } from './adapters/owners/options.js';
@@ -13,7 +13,7 @@ import { activeCallsFetcher, callLogFetcher, createCallLogPending } from './enri
 import { createEnrichProcessor } from './enrich/processor.js';
 import { createSharedListing } from './enrich/shared-listing.js';
 import type { MaintenanceJob } from './feature.js';
-import { bullPrefix } from './infra/keys.js';
+import { hashTag } from './infra/keys.js';
 import { createLogThrottle } from './infra/log-safety.js';
 import type { Metrics } from './infra/metrics.js';
 import { settlesWithin } from './infra/timeout.js';
@@ -51,7 +51,7 @@ export async function startWorkers(deps: WorkerDeps) {
     env: config.env,
     logger,
     redis: services.workerRedis,
-    keyPrefix: services.keys.namespace,
+    keyPrefix: services.keys.keyPrefix,
     // Owner mapping and CRM dates: RingCentral's extension info, CRM_OWNER_MAP, CRM_TIME_ZONE.
     ...ownerOptions({ ...services, config, logger, ringcentral: deps.ringcentral }),
   });
@@ -86,7 +86,7 @@ async function runWorkers(deps: WorkerDeps, adapters: Map<string, CrmAdapter>): 
   const { workerRedis: connection, keys, queues } = services;
   const common = {
     connection,
-    prefix: bullPrefix(config.queuePrefix),
+    prefix: hashTag(config.queuePrefix),
     lockDuration: config.workers.lockDurationMs,
     stalledInterval: config.workers.stalledIntervalMs,
   };
@@ -106,7 +106,7 @@ async function runWorkers(deps: WorkerDeps, adapters: Map<string, CrmAdapter>): 
     config,
     account: deps.account,
     callState: services.callState,
-    journey: services.journey,
+    story: services.story,
     callLogPending: createCallLogPending(connection, keys),
     activeCalls: createSharedListing({
       redis: connection,
@@ -135,7 +135,7 @@ async function runWorkers(deps: WorkerDeps, adapters: Map<string, CrmAdapter>): 
   const deliverProcessor = createDeliverProcessor({
     adapters,
     config,
-    journey: services.journey,
+    story: services.story,
     logger,
     metrics,
     filter: deps.filter ?? createDeliveryFilter(config.crm.filters),

@@ -35,10 +35,10 @@ if value and string.sub(value, 1, 8) == 'pending:' then return redis.call('DEL',
 return 0`;
 
 export function createRecordIds(options: { redis?: Redis; keyPrefix?: string; adapter: string }): RecordIds {
-  const namespace = `${options.keyPrefix ?? createKeys('rc-enrich').namespace}:adapter:${options.adapter}:record`;
+  const prefix = `${options.keyPrefix ?? createKeys('rc-enrich').keyPrefix}:adapter:${options.adapter}:record`;
   const redis = options.redis;
   if (!redis) return memoryRecordIds();
-  const keyOf = (key: string) => `${namespace}:${key}`;
+  const keyOf = (key: string) => `${prefix}:${key}`;
   return {
     async get(key) {
       return decode(await redis.get(keyOf(key)));

@@ -23,7 +23,7 @@ export type { CallChange };
  * - `deliver` must honour `ctx.signal`: when it aborts, stop and throw (the attempt is retried).
  * - `close()` releases what the adapter opened (sockets, files); it is called once at shutdown, and
  *   may be called when nothing was delivered.
- * - Calls the operator filtered out (CRM_FILTER_*, `shouldDeliver` in filters.ts, checked by the deliver
+ * - Calls the operator filtered out (CRM_FILTER_*, `shouldDeliver` in deliver/call-filter.ts, checked by the deliver
  *   worker) never reach `deliver`.
  *
  * A module named in CRM_ADAPTER default-exports an `AdapterFactory`; built-in adapters are made the same
@@ -78,11 +78,11 @@ export interface AdapterOptions {
   logger: Logger;
   /** Injectable transport for tests and proxies; defaults to global fetch. */
   fetch?: typeof fetch;
-  /** Redis for adapters that keep state (e.g. call -> CRM id), namespaced under `keyPrefix`. */
+  /** Redis for adapters that keep state (e.g. call -> CRM id), under `keyPrefix`. */
   redis?: Redis;
   /**
-   * The service's key namespace (`createKeys(prefix).namespace`); an adapter keeps its keys under
-   * `${keyPrefix}:adapter:<name>:…` (= `keys.adapter(name)`), each with a TTL.
+   * The service's key prefix (`createKeys(queuePrefix).keyPrefix`, `{<QUEUE_PREFIX>}:rc`); an adapter
+   * keeps its keys under `${keyPrefix}:adapter:<name>:…` (= `keys.adapter(name)`), each with a TTL.
    */
   keyPrefix?: string;
   /** RingCentral's extension and account facts, for owner mapping and the time zone (absent: no lookups). */

@@ -8,7 +8,7 @@ export const isTerminalStatus = (code: string) => terminalCodes.has(code.toLower
 
 // One round trip per notification, atomic so concurrent api processes agree on when a call ended:
 // keep each party's newest state (by sequence: events arrive out of order), append to the call's
-// journey, and report whether this event is the one that ended the call. Nothing here decodes JSON:
+// story, and report whether this event is the one that ended the call. Nothing here decodes JSON:
 // a party's order and liveness live in their own keys, so the cost is per party of this notification,
 // not per party of the call, and the stored JSON is exactly what JS wrote (cjson would turn [] into {}).
 // The dedupe key is the last write: if anything before it fails, a retry of the same uuid is not a
@@ -76,7 +76,7 @@ export interface CallEvent {
   sessionId: string;
   accountId: string;
   parties: PartySnapshot[];
-  journeyEntry: Record<string, unknown>;
+  storyEntry: Record<string, unknown>;
 }
 
 export interface CallMeta {
@@ -124,7 +124,7 @@ export function createCallState(redis: Redis, keys: Keys, options: CallStateOpti
         isTerminalStatus(party.status) ? '1' : '0',
         JSON.stringify(party),
       ]);
-      const journey = JSON.stringify({ at: new Date(now).toISOString(), ...event.journeyEntry });
+      const story = JSON.stringify({ at: new Date(now).toISOString(), ...event.storyEntry });
       const [outcome, endedNow, awaiting, dropped] = (await redis.eval(
         recordScript,
         7,
@@ -132,7 +132,7 @@ export function createCallState(redis: Redis, keys: Keys, options: CallStateOpti
         keys.callParties(tsid),
         keys.callMeta(tsid),
         keys.liveCalls(),
-        keys.callJourney(tsid),
+        keys.callStory(tsid),
         keys.callPartyOrder(tsid),
         keys.callLiveParties(tsid),
         now,
@@ -141,7 +141,7 @@ export function createCallState(redis: Redis, keys: Keys, options: CallStateOpti
         event.sessionId,
         event.accountId,
         tsid,
-        journey,
+        story,
         maxParties,
         ...partyArgs,
       )) as [string, number, number, number];

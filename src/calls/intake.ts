@@ -17,8 +17,8 @@ interface Deps {
 
 export type IntakeOutcome = 'accepted' | 'duplicate' | 'other-account';
 
-/** The journey's one-line party summary is capped too: 200 entries of it are kept per call. */
-const maxJourneyPartiesLength = 1_000;
+/** The story's one-line party summary is capped too: 200 entries of it are kept per call. */
+const maxStoryPartiesLength = 1_000;
 
 /**
  * What the webhook does with a valid telephony-session notification: record it in the call state and,
@@ -47,14 +47,14 @@ export function createCallIntake({ visibilityDelayMs, account, callState, queues
         sessionId: body.sessionId,
         accountId,
         parties,
-        journeyEntry: {
+        storyEntry: {
           step: 'notification',
           uuid: notification.uuid,
           sequence: body.sequence,
           parties: parties
             .map((party) => `${party.id}:${party.status}`)
             .join(',')
-            .slice(0, maxJourneyPartiesLength),
+            .slice(0, maxStoryPartiesLength),
         },
       });
       if (partiesDropped > 0) {

@@ -2,7 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { CrmAdapter, DeliveryResult } from '../adapters/types.js';
 import type { EnrichedCall } from '../calls/types.js';
-import type { Journey } from '../calls/journey.js';
+import type { Story } from '../calls/story.js';
 import type { Config } from '../config.js';
 import type { Metrics } from '../infra/metrics.js';
 import { createDeadline } from '../infra/timeout.js';
@@ -15,7 +15,7 @@ export type DeliveryFilter = (call: EnrichedCall) => { deliver: true } | { deliv
 interface Deps {
   adapters: Map<string, CrmAdapter>;
   config: Config;
-  journey: Journey;
+  story: Story;
   logger: Logger;
   metrics: Metrics;
   filter?: DeliveryFilter;
@@ -33,7 +33,7 @@ interface Deps {
 export function createDeliverProcessor({
   adapters,
   config,
-  journey,
+  story,
   logger,
   metrics,
   filter,
@@ -61,13 +61,13 @@ export function createDeliverProcessor({
     if (isUpdate && !adapter.update) {
       const reason = `the ${name} adapter has no update(): ${changes.join(' and ')} not sent`;
       metrics.crmDeliveries.inc({ adapter: name, outcome: 'skipped' });
-      await journey.add(tsid, { step: 'delivery', adapter: name, outcome: 'skipped', reason });
+      await story.add(tsid, { step: 'delivery', adapter: name, outcome: 'skipped', reason });
       return { skipped: reason };
     }
     const wanted = filter?.(call) ?? { deliver: true };
     if (!wanted.deliver) {
       metrics.crmDeliveries.inc({ adapter: name, outcome: 'skipped' });
-      await journey.add(tsid, {
+      await story.add(tsid, {
         step: 'delivery',
         adapter: name,
         outcome: 'skipped',
@@ -116,7 +116,7 @@ export function createDeliverProcessor({
         }
         if (owner && !isUpdate)
           metrics.crmOwnerDecisions.inc({ adapter: name, source: owner.source, reason: owner.reason });
-        await journey.add(tsid, {
+        await story.add(tsid, {
           step: 'delivery',
           adapter: name,
           attempt,
@@ -133,7 +133,7 @@ export function createDeliverProcessor({
       case 'retry': {
         const retryAt = new Date(verdict.at).toISOString();
         metrics.crmDeliveries.inc({ adapter: name, outcome: 'retry' });
-        await journey.add(tsid, {
+        await story.add(tsid, {
           step: 'delivery',
           adapter: name,
           attempt,
@@ -155,7 +155,7 @@ export function createDeliverProcessor({
       case 'dead-letter':
         metrics.crmDeliveries.inc({ adapter: name, outcome: 'dead-letter' });
         metrics.callsDeadLettered.inc({ stage: 'deliver' });
-        await journey.add(tsid, {
+        await story.add(tsid, {
           step: 'delivery',
           adapter: name,
           attempt,

@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { CallMeta, CallState } from '../calls/call-state.js';
-import type { Journey } from '../calls/journey.js';
+import type { Story } from '../calls/story.js';
 import type { CallSource, EnrichedCall, RingCentralCallRecord } from '../calls/types.js';
 import type { Config } from '../config.js';
 import type { DeliveryScheduler } from '../deliver/schedule.js';
@@ -25,7 +25,7 @@ interface Deps {
   config: Config;
   account: Pick<AccountIdentity, 'isOurs'>;
   callState: CallState;
-  journey: Journey;
+  story: Story;
   activeCalls: SharedListing;
   callLog: SharedListing;
   callLogPending: ReturnType<typeof createCallLogPending>;
@@ -42,7 +42,7 @@ interface Deps {
  * a permanent RingCentral error.
  */
 export function createEnrichProcessor(deps: Deps) {
-  const { config, callState, journey, logger, metrics } = deps;
+  const { config, callState, story, logger, metrics } = deps;
   const windows = config.enrich;
   const limits = deps.limits ?? defaultLookupLimits;
   const now = Date.now;
@@ -106,7 +106,7 @@ export function createEnrichProcessor(deps: Deps) {
         return delayUntil(job, step.until, token);
       case 'dead-letter':
         metrics.callsDeadLettered.inc({ stage: 'enrich' });
-        await journey.add(call.telephonySessionId, {
+        await story.add(call.telephonySessionId, {
           step: 'dead-letter',
           stage: 'enrich',
           error: step.reason,
@@ -116,7 +116,7 @@ export function createEnrichProcessor(deps: Deps) {
         // The last attempt: the job fails for good, so the story and the dead-letter count say so.
         if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
           metrics.callsDeadLettered.inc({ stage: 'enrich' });
-          await journey.add(call.telephonySessionId, {
+          await story.add(call.telephonySessionId, {
             step: 'dead-letter',
             stage: 'enrich',
             error: step.error instanceof Error ? step.error.message : String(step.error),
@@ -127,7 +127,7 @@ export function createEnrichProcessor(deps: Deps) {
   }
 
   async function ignoreOtherAccount(call: CallMeta) {
-    await journey.add(call.telephonySessionId, { step: 'ignored', reason: 'other-account' });
+    await story.add(call.telephonySessionId, { step: 'ignored', reason: 'other-account' });
     await callState.markDone(call.telephonySessionId);
     logger.warn(
       { telephonySessionId: call.telephonySessionId },
@@ -153,7 +153,7 @@ export function createEnrichProcessor(deps: Deps) {
     // A lookup RingCentral failed is worth a line: the first of a run of failures, then every tenth.
     const failures = lookups?.[kind]?.failures ?? 0;
     if ('error' in outcome && isRingCentralFailure(outcome.error) && failures % 10 === 1) {
-      await journey.add(call.telephonySessionId, {
+      await story.add(call.telephonySessionId, {
         step: 'lookup',
         kind,
         result: 'failed',
@@ -163,7 +163,7 @@ export function createEnrichProcessor(deps: Deps) {
     }
     // Only lookups that sent a request are worth a line in the call's story.
     if ('result' in outcome && outcome.result.fetched) {
-      await journey.add(call.telephonySessionId, {
+      await story.add(call.telephonySessionId, {
         step: 'lookup',
         kind,
         fetchId: outcome.result.fetchId,
@@ -178,14 +178,14 @@ export function createEnrichProcessor(deps: Deps) {
       'past the window and ENRICH_UNAVAILABLE_RETRY_MS: it was never answered, so it is not "not found". ' +
       'Replay it with `rc-enrich dlq replay` once RingCentral answers.';
     metrics.callsDeadLettered.inc({ stage: 'enrich' });
-    await journey.add(call.telephonySessionId, { step: 'dead-letter', stage: 'enrich', error });
+    await story.add(call.telephonySessionId, { step: 'dead-letter', stage: 'enrich', error });
     await deps.callLogPending.remove(call.accountId, call.telephonySessionId);
     throw new UnrecoverableError(error);
   }
 
   async function notFound(call: CallMeta) {
     const { telephonySessionId } = call;
-    await journey.add(telephonySessionId, { step: 'not-found', policy: windows.notFound });
+    await story.add(telephonySessionId, { step: 'not-found', policy: windows.notFound });
     if (windows.notFound === 'deliver') return finish(call, 'event', []);
     metrics.callsDeadLettered.inc({ stage: 'enrich' });
     await deps.callLogPending.remove(call.accountId, telephonySessionId);
@@ -206,7 +206,7 @@ export function createEnrichProcessor(deps: Deps) {
       endedAt: new Date(call.endedAt ?? call.lastEventAt).toISOString(),
     };
     // The story says "matched" before any delivery can start, so `rc-enrich call` reads in order.
-    await journey.add(call.telephonySessionId, { step: 'matched', source, records: records.length });
+    await story.add(call.telephonySessionId, { step: 'matched', source, records: records.length });
     // Deliveries first, then "done": a crash in between re-runs this job, and the deliver job ids dedupe.
     await deps.deliveries.schedule(enriched);
     await callState.markDone(call.telephonySessionId);

@@ -2,7 +2,7 @@ import type { FeatureFactory } from '../feature.js';
 import type { Logger } from 'pino';
 import type { CallState } from '../calls/call-state.js';
 import type { CallIntake } from '../calls/intake.js';
-import type { Journey } from '../calls/journey.js';
+import type { Story } from '../calls/story.js';
 
 /**
  * A lost `Disconnected` notification must not strand a call: calls with no event for the quiet
@@ -11,7 +11,7 @@ import type { Journey } from '../calls/journey.js';
 export function createQuietSweep(deps: {
   callState: CallState;
   intake: CallIntake;
-  journey: Journey;
+  story: Story;
   quietPeriodMs: number;
   logger: Logger;
 }) {
@@ -22,7 +22,7 @@ export function createQuietSweep(deps: {
       if (!(await deps.callState.endQuietCall(telephonySessionId, quietSince))) continue;
       const call = await deps.callState.get(telephonySessionId);
       if (!call) continue;
-      await deps.journey.add(telephonySessionId, {
+      await deps.story.add(telephonySessionId, {
         step: 'ended',
         reason: 'quiet',
         quietPeriodMs: deps.quietPeriodMs,
@@ -42,14 +42,14 @@ export const QUIET_SWEEP_JOB = 'sweep-quiet-calls';
  * The sweep as a scheduled maintenance job, every quarter of the quiet period (at least 1 s, at most
  * 1 min): a stranded call is ended soon after its quiet period without sweeping constantly.
  */
-export const quietSweepFeature: FeatureFactory = ({ config, callState, intake, journey, logger }) => {
+export const quietSweepFeature: FeatureFactory = ({ config, callState, intake, story, logger }) => {
   const quietPeriodMs = config.enrich.quietPeriodMs;
   return {
     name: 'quiet-sweep',
     maintenance: [
       {
         name: QUIET_SWEEP_JOB,
-        handler: createQuietSweep({ callState, intake, journey, quietPeriodMs, logger }),
+        handler: createQuietSweep({ callState, intake, story, quietPeriodMs, logger }),
         everyMs: Math.max(1_000, Math.min(60_000, quietPeriodMs / 4)),
       },
     ],

@@ -1,16 +1,19 @@
 /**
- * Every Redis key rc-enrich writes starts with one hash-tagged namespace, `{<QUEUE_PREFIX>}`, so that
+ * QUEUE_PREFIX (`config.queuePrefix`) names one service's keys. Every Redis key it writes, BullMQ's and
+ * ours, starts with the prefix as a hash tag, `{<QUEUE_PREFIX>}`, so that
  * (a) two services with different prefixes share a Redis without touching each other, and
  * (b) on Redis Cluster all our keys (and BullMQ's) land in one slot, which Lua scripts require.
+ * BullMQ gets `hashTag(queuePrefix)` as its `prefix`; our own keys live under `keys.keyPrefix`.
  */
-export function bullPrefix(queuePrefix: string): string {
+export function hashTag(queuePrefix: string): string {
   return `{${queuePrefix}}`;
 }
 
 export function createKeys(queuePrefix: string) {
-  const ns = `${bullPrefix(queuePrefix)}:rc`;
+  const ns = `${hashTag(queuePrefix)}:rc`;
   return {
-    namespace: ns,
+    /** What every key below starts with, `{<QUEUE_PREFIX>}:rc`; adapters get it as `keyPrefix` too. */
+    keyPrefix: ns,
     /** Notification uuids already seen (redelivery dedupe). */
     seenNotification: (uuid: string) => `${ns}:seen:${uuid}`,
     /** Per-call party states: hash partyId -> JSON. */
@@ -21,8 +24,11 @@ export function createKeys(queuePrefix: string) {
     callLiveParties: (telephonySessionId: string) => `${ns}:call:${telephonySessionId}:live-parties`,
     /** Per-call facts: hash (sessionId, accountId, firstSeenAt, lastEventAt, endedAt, ...). */
     callMeta: (telephonySessionId: string) => `${ns}:call:${telephonySessionId}:meta`,
-    /** Per-call journey for `rc-enrich call <id>`: capped list of JSON entries. */
-    callJourney: (telephonySessionId: string) => `${ns}:call:${telephonySessionId}:journey`,
+    /**
+     * Per-call story for `rc-enrich call <id>`: capped list of JSON entries. The key keeps its first
+     * name, `journey`, so stories written before the rename stay readable.
+     */
+    callStory: (telephonySessionId: string) => `${ns}:call:${telephonySessionId}:journey`,
     /** Live calls by last event time, swept for calls whose Disconnected never came. */
     liveCalls: () => `${ns}:live-calls`,
     /** Shared listings (Active Calls / Call Log) per account. */

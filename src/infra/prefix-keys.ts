@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
-import { bullPrefix } from './keys.js';
+import { hashTag } from './keys.js';
 
-/** Every key under one QUEUE_PREFIX namespace (ours and BullMQ's), for tools that clean up after a run. */
+/** Every key under one QUEUE_PREFIX (ours and BullMQ's), for tools that clean up after a run. */
 async function forEachBatch(redis: Redis, queuePrefix: string, visit: (keys: string[]) => Promise<void>) {
-  // The namespace is `{prefix}`: braces are glob-special in SCAN's MATCH, so escape them.
-  const pattern = `${bullPrefix(queuePrefix).replace(/[{}[\]*?\\]/g, (c) => `\\${c}`)}*`;
+  // Every key starts with `{prefix}` (hashTag): braces are glob-special in SCAN's MATCH, so escape them.
+  const pattern = `${hashTag(queuePrefix).replace(/[{}[\]*?\\]/g, (c) => `\\${c}`)}*`;
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);

@@ -12,7 +12,7 @@ export const lateDataFeature: FeatureFactory = (context) => {
     keys: context.keys,
     queues: context.queues,
     ringcentral: context.ringcentral,
-    journey: context.journey,
+    story: context.story,
     metrics: context.metrics,
     logger: context.logger,
     deliveryAttempts: config.delivery.attempts,

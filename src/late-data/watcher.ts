@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EnrichedCall, RingCentralCallRecord } from '../calls/types.js';
-import type { Journey } from '../calls/journey.js';
+import type { Story } from '../calls/story.js';
 import { idempotencyKeyFor } from '../deliver/idempotency.js';
 import type { Keys } from '../infra/keys.js';
 import type { Metrics } from '../infra/metrics.js';
@@ -24,7 +24,7 @@ interface Deps {
   keys: Keys;
   queues: Pick<Queues, 'deliver'>;
   ringcentral: Pick<RingCentralClient, 'request'>;
-  journey: Pick<Journey, 'add'>;
+  story: Pick<Story, 'add'>;
   metrics: Pick<Metrics, 'recordingFailures'>;
   logger: Logger;
   deliveryAttempts: number;
@@ -97,7 +97,7 @@ export function createLateDataWatcher(deps: Deps) {
         misses: 0,
       };
       await save(watch, now + deps.intervalMs);
-      await deps.journey.add(call.telephonySessionId, {
+      await deps.story.add(call.telephonySessionId, {
         step: 'recording',
         adapter,
         state: wants === 'recording' ? 'awaiting-recording' : 'awaiting-call-log',
@@ -128,7 +128,7 @@ export function createLateDataWatcher(deps: Deps) {
             await enqueueUpdate(watch, verdict.call, verdict.changes);
             await drop(id);
             updates++;
-            await deps.journey.add(watch.telephonySessionId, {
+            await deps.story.add(watch.telephonySessionId, {
               step: 'recording',
               adapter: watch.adapter,
               state: 'update-queued',
@@ -143,7 +143,7 @@ export function createLateDataWatcher(deps: Deps) {
               { telephonySessionId: watch.telephonySessionId, adapter: watch.adapter },
               `late data: ${verdict.reason}`,
             );
-            await deps.journey.add(watch.telephonySessionId, {
+            await deps.story.add(watch.telephonySessionId, {
               step: 'recording',
               adapter: watch.adapter,
               state: 'gave-up',

@@ -1,8 +1,8 @@
 import type { CallMeta } from '../calls/call-state.js';
-import type { JourneyEntry } from '../calls/journey.js';
+import type { StoryEntry } from '../calls/story.js';
 import type { CallStory } from './call-story.js';
 
-/** The readable story: a header, the journey one line per step, the current jobs. */
+/** The readable story: a header, the story one line per step, the current jobs. */
 export function formatCallStory(story: CallStory): string {
   const { call } = story;
   const lines = [`Call ${story.telephonySessionId}`];
@@ -17,9 +17,9 @@ export function formatCallStory(story: CallStory): string {
     lines.push('  (no call state: it expires 7 days after the last event)');
   }
   lines.push(`Status: ${story.status}`);
-  lines.push('Journey:');
-  if (story.journey.length === 0) lines.push('  (no entries)');
-  for (const entry of story.journey)
+  lines.push('Story:');
+  if (story.entries.length === 0) lines.push('  (no entries)');
+  for (const entry of story.entries)
     lines.push(`  ${entry.at}  ${entry.step.padEnd(12)}  ${describeStep(entry)}`);
   lines.push('Jobs:');
   if (story.jobs.length === 0) lines.push('  (none)');
@@ -31,7 +31,7 @@ export function formatCallStory(story: CallStory): string {
   return lines.join('\n');
 }
 
-function describeStep(entry: JourneyEntry): string {
+function describeStep(entry: StoryEntry): string {
   const { at: _at, step: _step, ...details } = entry;
   const d = details as Record<string, unknown>;
   switch (entry.step) {

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { CallMeta, CallState } from '../calls/call-state.js';
-import type { Journey, JourneyEntry } from '../calls/journey.js';
+import type { Story, StoryEntry } from '../calls/story.js';
 import { QueueName, deliverJobId, enrichJobId, type Queues } from '../queues.js';
 
 export interface StoryJob {
@@ -19,28 +19,27 @@ export interface CallStory {
   /** One line answering "where is my call?". */
   status: string;
   call: CallMeta | null;
-  journey: JourneyEntry[];
+  /** The call's story, oldest first: notifications, lookups, match, deliveries, replays. */
+  entries: StoryEntry[];
   jobs: StoryJob[];
 }
 
 interface Deps {
   queues: Pick<Queues, 'enrich' | 'deliver'>;
-  journey: Pick<Journey, 'list'>;
+  story: Pick<Story, 'list'>;
   callState: Pick<CallState, 'get'>;
-  /** Configured adapters; adapters named in the journey are looked up too. */
+  /** Configured adapters; adapters named in the story are looked up too. */
   adapters: string[];
 }
 
 /** Everything rc-enrich knows about one call, or null when it knows nothing (never seen, or expired). */
 export async function loadCallStory(deps: Deps, telephonySessionId: string): Promise<CallStory | null> {
-  const [call, journey] = await Promise.all([
+  const [call, story] = await Promise.all([
     deps.callState.get(telephonySessionId),
-    deps.journey.list(telephonySessionId),
+    deps.story.list(telephonySessionId),
   ]);
-  const journeyAdapters = journey.flatMap((entry) =>
-    typeof entry.adapter === 'string' ? [entry.adapter] : [],
-  );
-  const adapters = [...new Set([...deps.adapters, ...journeyAdapters])];
+  const storyAdapters = story.flatMap((entry) => (typeof entry.adapter === 'string' ? [entry.adapter] : []));
+  const adapters = [...new Set([...deps.adapters, ...storyAdapters])];
   const lookups: Array<Promise<StoryJob | null>> = [
     jobOf(deps.queues.enrich, QueueName.enrich, enrichJobId(telephonySessionId)),
     ...adapters.map((adapter) =>
@@ -48,8 +47,8 @@ export async function loadCallStory(deps: Deps, telephonySessionId: string): Pro
     ),
   ];
   const jobs = (await Promise.all(lookups)).filter((job): job is StoryJob => job !== null);
-  if (!call && journey.length === 0 && jobs.length === 0) return null;
-  return { telephonySessionId, status: statusOf(call, jobs), call, journey: withEnd(call, journey), jobs };
+  if (!call && story.length === 0 && jobs.length === 0) return null;
+  return { telephonySessionId, status: statusOf(call, jobs), call, entries: withEnd(call, story), jobs };
 }
 
 async function jobOf(
@@ -74,15 +73,15 @@ async function jobOf(
   };
 }
 
-/** The end of a call is a fact of its state; show it in the journey where it happened. */
-function withEnd(call: CallMeta | null, journey: JourneyEntry[]): JourneyEntry[] {
-  if (!call?.endedAt || journey.some((entry) => entry.step === 'ended')) return journey;
-  const ended: JourneyEntry = {
+/** The end of a call is a fact of its state; show it in the story where it happened. */
+function withEnd(call: CallMeta | null, story: StoryEntry[]): StoryEntry[] {
+  if (!call?.endedAt || story.some((entry) => entry.step === 'ended')) return story;
+  const ended: StoryEntry = {
     at: new Date(call.endedAt).toISOString(),
     step: 'ended',
     reason: call.endReason,
   };
-  return [...journey, ended].sort((a, b) => a.at.localeCompare(b.at));
+  return [...story, ended].sort((a, b) => a.at.localeCompare(b.at));
 }
 
 function statusOf(call: CallMeta | null, jobs: StoryJob[]): string {

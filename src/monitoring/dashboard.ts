@@ -3,7 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import fastifyBasicAuth from '@fastify/basic-auth';
 import type { FastifyInstance } from 'fastify';
-import type { Journey } from '../calls/journey.js';
+import type { Story } from '../calls/story.js';
 import { sameSecret } from '../infra/same-secret.js';
 import type { Queues } from '../queues.js';
 import { replayHooks } from './dashboard-hooks.js';
@@ -13,8 +13,8 @@ export const dashboardPath = '/admin/queues';
 
 export interface DashboardOptions {
   queues: Pick<Queues, 'enrich' | 'deliver' | 'maintenance'>;
-  /** Dashboard retries of dead letters are noted in the call's journey, like `rc-enrich dlq replay`. */
-  journey: Pick<Journey, 'add'>;
+  /** Dashboard retries of dead letters are noted in the call's story, like `rc-enrich dlq replay`. */
+  story: Pick<Story, 'add'>;
   user: string;
   password: string;
   /** Browse only: Bull Board refuses every write endpoint with 405 and hides the buttons. */
@@ -25,7 +25,7 @@ export interface DashboardOptions {
  * Bull Board over every queue at /admin/queues, behind HTTP basic auth. Everything lives in one
  * encapsulated context with that prefix, so the auth hook covers the dashboard and nothing else.
  */
-export function dashboardPlugin({ queues, journey, user, password, readOnly }: DashboardOptions) {
+export function dashboardPlugin({ queues, story, user, password, readOnly }: DashboardOptions) {
   const serverAdapter = new FastifyAdapter().setBasePath(dashboardPath);
   const adapters = [queues.enrich, queues.deliver, queues.maintenance].map((queue) => {
     const adapter = new BullMQAdapter(queue, { readOnlyMode: readOnly, allowRetries: !readOnly });
@@ -39,7 +39,7 @@ export function dashboardPlugin({ queues, journey, user, password, readOnly }: D
     serverAdapter,
     options: {
       uiConfig: { boardTitle: 'rc-enrich', hideDocsLink: true },
-      ...(readOnly ? {} : { handlerHooks: replayHooks({ queues, journey }) }),
+      ...(readOnly ? {} : { handlerHooks: replayHooks({ queues, story }) }),
     },
   });
 

@@ -6,7 +6,7 @@ import { registerQueueMetrics } from './queue-metrics.js';
  * Monitoring: queue gauges on /metrics (every role) and the Bull Board dashboard at /admin/queues
  * (roles that serve the admin routes, and only when ADMIN_PASSWORD is set).
  */
-export const monitoringFeature: FeatureFactory = ({ config, logger, metrics, queues, journey }) => {
+export const monitoringFeature: FeatureFactory = ({ config, logger, metrics, queues, story }) => {
   registerQueueMetrics(metrics.registry, [queues.enrich, queues.deliver, queues.maintenance], logger);
 
   const feature: Feature = { name: 'monitoring', plugins: [] };
@@ -18,7 +18,7 @@ export const monitoringFeature: FeatureFactory = ({ config, logger, metrics, que
   feature.plugins = [
     dashboardPlugin({
       queues,
-      journey,
+      story,
       user: config.admin.user,
       password: config.admin.password,
       readOnly: config.admin.readOnly,

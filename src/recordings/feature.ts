@@ -55,7 +55,7 @@ export const recordingsFeature: FeatureFactory = (context) => {
         handler: async (job: Job) => {
           const ref = job.data as RecordingRef;
           await store.ensureArchived(ref);
-          await context.journey.add(String(job.data.telephonySessionId), {
+          await context.story.add(String(job.data.telephonySessionId), {
             step: 'recording',
             recordingId: ref.recordingId,
             state: 'archived',

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import { ErrorCode, PermanentError, RetryableError } from '../errors.js';
 import { runExclusive } from '../infra/redis-lock.js';
 import type { RingCentralClient } from '../ringcentral/client.js';
-import { hasDesiredFilters } from './filters.js';
+import { hasDesiredFilters } from './event-filters.js';
 import { createSubscriptionApi } from './subscription-api.js';
 import { classify, renewThresholdMs, type SubscriptionStore } from './state.js';
 import type { EnsureAction, SubscriptionInfo, SubscriptionState } from './types.js';

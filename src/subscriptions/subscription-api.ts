@@ -10,7 +10,7 @@ import {
   isOurs,
   isTelephonySessionsFilter,
   reminderTiming,
-} from './filters.js';
+} from './event-filters.js';
 import { webhookAddress } from '../webhook/path.js';
 import type { SubscriptionStore } from './state.js';
 import { subscriptionInfoSchema, subscriptionListSchema, type SubscriptionInfo } from './types.js';

@@ -22,7 +22,7 @@ const event = (tsid: string, parties: PartySnapshot[], eventUuid = `n-${++uuid}`
   sessionId: '429180487016',
   accountId: '809646016',
   parties,
-  journeyEntry: { step: 'notification' },
+  storyEntry: { step: 'notification' },
 });
 
 describe('call state › when a call has ended', () => {
@@ -149,11 +149,11 @@ describe('call state › bounded per call', () => {
     const keys = createKeys(prefix);
     const state = createCallState(redis, keys);
     const tsid = newTelephonySessionId();
-    // Make the script fail after the party writes: the journey key holds the wrong type.
-    await redis.set(keys.callJourney(tsid), 'not a list');
+    // Make the script fail after the party writes: the story key holds the wrong type.
+    await redis.set(keys.callStory(tsid), 'not a list');
     const once = event(tsid, [party('p-1', 'Disconnected', 3)], `retry-${tsid}`);
     await expect(state.record(once)).rejects.toThrow(/WRONGTYPE/);
-    await redis.del(keys.callJourney(tsid));
+    await redis.del(keys.callStory(tsid));
     const retry = await state.record(once);
     expect(retry.duplicate).toBe(false);
     expect(retry.awaitingLookup).toBe(true);

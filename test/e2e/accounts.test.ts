@@ -48,11 +48,9 @@ describe('one account › only the credentials’ account is looked up', () => {
     const notification = forged('990001');
     expect((await post(notification)).status).toBe(200);
     const tsid = notification.body.telephonySessionId;
-    const journey = stack.services[0]!.services.journey;
+    const story = stack.services[0]!.services.story;
     await eventually(async () =>
-      (await journey.list(tsid)).find(
-        (entry) => entry.step === 'ignored' && entry.reason === 'other-account',
-      ),
+      (await story.list(tsid)).find((entry) => entry.step === 'ignored' && entry.reason === 'other-account'),
     );
     expect(stack.fake.requestLog.filter((request) => request.path.includes('990001'))).toEqual([]);
     expect(deliveredCalls(stack.crm).has(tsid)).toBe(false);

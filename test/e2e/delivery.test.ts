@@ -9,14 +9,14 @@ afterEach(async () => {
 });
 
 describe('delivery › filters and timeouts', () => {
-  it('CRM_FILTER_DIRECTION=inbound keeps outbound calls out of the CRM, and says why in the journey', async () => {
+  it('CRM_FILTER_DIRECTION=inbound keeps outbound calls out of the CRM, and says why in the story', async () => {
     stack = await startStack({ env: { CRM_FILTER_DIRECTION: 'inbound' } });
     const inbound = await stack.fake.calls.play({ direction: 'Inbound', talkMs: 50 });
     const outbound = await stack.fake.calls.play({ direction: 'Outbound', talkMs: 50 });
     await eventually(async () => deliveredCalls(stack!.crm).get(inbound.telephonySessionId));
-    const journey = stack.services[0]!.services.journey;
+    const story = stack.services[0]!.services.story;
     const skipped = await eventually(async () =>
-      (await journey.list(outbound.telephonySessionId)).find((entry) => entry.outcome === 'skipped'),
+      (await story.list(outbound.telephonySessionId)).find((entry) => entry.outcome === 'skipped'),
     );
     expect(String(skipped.reason)).toMatch(/outbound|direction/i);
     expect(deliveredCalls(stack.crm).has(outbound.telephonySessionId)).toBe(false);
@@ -26,16 +26,14 @@ describe('delivery › filters and timeouts', () => {
     stack = await startStack({ env: { DELIVERY_TIMEOUT_MS: '300', CRM_REQUEST_TIMEOUT_MS: '60000' } });
     const held = stack.crm.hang(/POST/);
     const call = await stack.fake.calls.play({ talkMs: 50 });
-    const journey = stack.services[0]!.services.journey;
+    const story = stack.services[0]!.services.story;
     await eventually(
       async () =>
-        (await journey.list(call.telephonySessionId)).some((entry) => entry.outcome === 'retry') || undefined,
+        (await story.list(call.telephonySessionId)).some((entry) => entry.outcome === 'retry') || undefined,
     );
     held.release();
     await eventually(async () => deliveredCalls(stack!.crm).get(call.telephonySessionId), 10_000);
-    const attempts = (await journey.list(call.telephonySessionId)).filter(
-      (entry) => entry.step === 'delivery',
-    );
+    const attempts = (await story.list(call.telephonySessionId)).filter((entry) => entry.step === 'delivery');
     expect(String(attempts[0]?.error)).toMatch(/DELIVERY_TIMEOUT_MS|abort/i);
   });
 });

@@ -97,8 +97,8 @@ describe('pipeline › end to end', () => {
     expect(stack.crm.requests).toHaveLength(4);
     expect(new Set(stack.crm.requests.map((request) => request.headers['webhook-id'])).size).toBe(1);
     expect(stack.crm.records.size).toBe(1);
-    const journey = await stack.services[0]!.services.journey.list(call.telephonySessionId);
-    expect(journey.filter((entry) => entry.step === 'delivery').map((entry) => entry.outcome)).toEqual([
+    const story = await stack.services[0]!.services.story.list(call.telephonySessionId);
+    expect(story.filter((entry) => entry.step === 'delivery').map((entry) => entry.outcome)).toEqual([
       'retry',
       'retry',
       'retry',

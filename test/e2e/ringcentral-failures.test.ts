@@ -25,13 +25,13 @@ describe('RingCentral failures › not "not found"', () => {
       headers: { 'retry-after': '1' },
     });
     const call = await stack.fake.calls.play({ talkMs: 50 });
-    const journey = stack.services[0]!.services.journey;
+    const stories = stack.services[0]!.services.story;
     const deadLetter = await eventually(
-      async () => (await journey.list(call.telephonySessionId)).find((entry) => entry.step === 'dead-letter'),
+      async () => (await stories.list(call.telephonySessionId)).find((entry) => entry.step === 'dead-letter'),
       15_000,
     );
     expect(String(deadLetter.error)).toMatch(/RingCentral failed all \d+ Call Log lookups/);
-    const story = await journey.list(call.telephonySessionId);
+    const story = await stories.list(call.telephonySessionId);
     expect(story.some((entry) => entry.step === 'not-found')).toBe(false);
     expect(
       story.filter((entry) => entry.step === 'lookup' && entry.result === 'failed').length,

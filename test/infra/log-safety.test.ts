@@ -46,8 +46,8 @@ describe('error logs › no call data, no flood', () => {
     service = await startService(testConfig({ ROLE: 'api' }), logger, { features: [] });
     const { services, app } = service;
     const tsid = newTelephonySessionId();
-    // The call's journey key holds the wrong type: every notification of this call fails inside Redis.
-    await services.redis.set(services.keys.callJourney(tsid), 'not a list');
+    // The call's story key holds the wrong type: every notification of this call fails inside Redis.
+    await services.redis.set(services.keys.callStory(tsid), 'not a list');
     for (let i = 0; i < 20; i++) {
       const notification = telephonyNotification({
         telephonySessionId: tsid,

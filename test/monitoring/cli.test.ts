@@ -193,6 +193,13 @@ describe('cli › dlq and call', () => {
     );
     expect(story.stdout).toMatch(/replay\s+dead letter replayed: deliver job /);
     expect(story.stdout).toMatch(/delivery\s+webhook attempt 1: delivered/);
+    // The JSON keeps `journey`, the story's former name, next to `entries`.
+    const json = JSON.parse((await cli(['call', tsid, '--json'])).stdout) as {
+      entries: Array<{ step: string }>;
+      journey: unknown;
+    };
+    expect(json.entries.map((entry) => entry.step)).toContain('replay');
+    expect(json.journey).toEqual(json.entries);
     expect((await cli(['dlq', 'list', '--json'])).stdout).toContain('"deliver": 0');
   });
 
@@ -222,7 +229,7 @@ describe('cli › dlq and call', () => {
 describe('cli › untrusted text', () => {
   it('call prints escape sequences from notifications and CRM errors as \\u escapes, never raw', async () => {
     const hostile = newTelephonySessionId();
-    await service.services.journey.add(hostile, {
+    await service.services.story.add(hostile, {
       step: 'delivery',
       adapter: 'webhook',
       attempt: 1,

@@ -110,7 +110,7 @@ describe('dashboard › switched off', () => {
 });
 
 describe('dashboard › retry is a replay', () => {
-  it('gives a retried enrich dead letter replayedAt and notes the replay in the journey', async () => {
+  it('gives a retried enrich dead letter replayedAt and notes the replay in the story', async () => {
     const { app, services } = await start();
     const tsid = newTelephonySessionId();
     const id = enrichJobId(tsid);
@@ -130,7 +130,7 @@ describe('dashboard › retry is a replay', () => {
     const job = await services.queues.enrich.getJob(id);
     expect(job?.data.replayedAt).toBeGreaterThanOrEqual(before);
     expect(await job?.getState()).toBe('waiting');
-    expect(await services.journey.list(tsid)).toMatchObject([
+    expect(await services.story.list(tsid)).toMatchObject([
       { step: 'replay', queue: 'enrich', jobId: id, via: 'dashboard' },
     ]);
   });
@@ -157,7 +157,7 @@ describe('dashboard › read-only mode', () => {
     }
     expect(await services.queues.enrich.getJobState(id)).toBe('failed');
     expect((await services.queues.enrich.getJob(id))?.data.replayedAt).toBeUndefined();
-    expect(await services.journey.list(tsid)).toEqual([]);
+    expect(await services.story.list(tsid)).toEqual([]);
     const queues = await app.inject({
       method: 'GET',
       url: '/admin/queues/api/queues',

@@ -123,11 +123,11 @@ describe('metrics › after an end-to-end run', () => {
 });
 
 describe('call story › after an end-to-end run', () => {
-  it("tells the call's journey: notifications, lookup, match, both delivery attempts, jobs", async () => {
+  it("tells the call's story: notifications, lookup, match, both delivery attempts, jobs", async () => {
     const { services } = service;
     const story = await loadCallStory({ ...services, adapters: ['webhook'] }, call.telephonySessionId);
     expect(story?.status).toBe('delivered to webhook');
-    const steps = story!.journey.map((entry) => entry.step);
+    const steps = story!.entries.map((entry) => entry.step);
     expect(steps.filter((step) => step === 'notification')).toHaveLength(call.notifications.length);
     expect(steps).toContain('ended');
     expect(steps.slice(-4)).toEqual(['lookup', 'matched', 'delivery', 'delivery']);

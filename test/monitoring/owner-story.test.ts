@@ -66,7 +66,7 @@ describe('owner decision › in the call story and the metrics', () => {
     const story = await loadCallStory(
       {
         queues: service.services.queues,
-        journey: service.services.journey,
+        story: service.services.story,
         callState: service.services.callState,
         adapters: ['hubspot'],
       },

@@ -39,7 +39,7 @@ describe('recordings › a recording that arrives after the call was delivered',
       Buffer.from(await played.arrayBuffer()).equals(fakeRecordingContent(call.recordingId!, 5_000)),
     ).toBe(true);
 
-    const story = await stack.services[0]!.services.journey.list(call.telephonySessionId);
+    const story = await stack.services[0]!.services.story.list(call.telephonySessionId);
     expect(story.filter((entry) => entry.step === 'recording').map((entry) => entry.state)).toEqual([
       'awaiting-recording',
       'update-queued',

@@ -4,7 +4,7 @@ import {
   isOurs,
   reminderFilter,
   reminderTiming,
-} from '../../src/subscriptions/filters.js';
+} from '../../src/subscriptions/event-filters.js';
 import { webhookAddress } from '../../src/webhook/path.js';
 import { classify, renewThresholdMs } from '../../src/subscriptions/state.js';
 import type { SubscriptionInfo } from '../../src/subscriptions/types.js';

@@ -206,8 +206,8 @@ describe('webhook › notifications', () => {
     expect((await post(notification)).json()).toEqual({ status: 'accepted' });
     expect((await post(notification)).json()).toEqual({ status: 'duplicate' });
     expect(await services.queues.enrich.getJobCounts('delayed')).toEqual({ delayed: 1 });
-    const journey = await services.journey.list(tsid);
-    expect(journey.filter((entry) => entry.step === 'notification')).toHaveLength(1);
+    const story = await services.story.list(tsid);
+    expect(story.filter((entry) => entry.step === 'notification')).toHaveLength(1);
   });
 
   it('acknowledges notifications it did not subscribe to without recording them', async () => {

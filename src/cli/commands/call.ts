@@ -9,7 +9,7 @@ import { CliError, action, loadCliConfig, withServices } from '../context.js';
 export function registerCall(program: Command) {
   program
     .command('call')
-    .description("one call's journey: notifications, lookups, match, deliveries, and its jobs now")
+    .description("one call's story: notifications, lookups, match, deliveries, and its jobs now")
     .argument('<telephonySessionId>', "the call's telephonySessionId (s-… in RingCentral's events)")
     .option('--json', 'print JSON')
     .action(
@@ -23,7 +23,9 @@ export function registerCall(program: Command) {
             `Nothing known about call ${telephonySessionId} under QUEUE_PREFIX=${config.queuePrefix}: ` +
               'never notified, or its history expired (kept 7 days)',
           );
-        console.log(options.json ? safeJson(redactSecrets(story)) : formatCallStory(terminalSafe(story)));
+        // `journey` is the story's former name, kept in the JSON for scripts written against it.
+        const json = { ...story, journey: story.entries };
+        console.log(options.json ? safeJson(redactSecrets(json)) : formatCallStory(terminalSafe(story)));
       }),
     );
 }

@@ -80,7 +80,7 @@ async function runDemo(options: { timeout: string; json?: boolean }, recordsFile
     say('');
     say('Summary (call, where the record came from, deliveries, what the call was):');
     for (const [index, call] of calls.entries()) {
-      const story = await service.services.journey.list(call.telephonySessionId);
+      const story = await service.services.story.list(call.telephonySessionId);
       const matched = story.find((entry) => entry.step === 'matched');
       const delivered = story.filter((entry) => entry.step === 'delivery' && entry.outcome === 'delivered');
       say(

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { formatDeadLetters } from '../../monitoring/dlq-format.js';
+import { formatDeadLetters } from '../../dead-letters/format.js';
 import {
   DeadLetterError,
   createDeadLetters,
   deadLetterQueues,
   type DeadLetterQueue,
-} from '../../monitoring/dlq.js';
+} from '../../dead-letters/dead-letters.js';
 import type { Services } from '../../services.js';
 import { escapeControl, safeJson, terminalSafe } from '../terminal-safe.js';
 import { CliError, action, loadCliConfig, withServices } from '../context.js';
@@ -13,7 +13,7 @@ import { CliError, action, loadCliConfig, withServices } from '../context.js';
 const deadLetters = (services: Services) =>
   createDeadLetters({
     queues: services.queues,
-    journey: services.journey,
+    story: services.story,
     redis: services.redis,
   });
 

@@ -7,7 +7,7 @@ import {
   withSubscriptions,
   type Output,
 } from '../subscription-support.js';
-import { isOurs } from '../../subscriptions/filters.js';
+import { isOurs } from '../../subscriptions/event-filters.js';
 import { describeSnapshot, describeSubscription } from '../../subscriptions/format.js';
 import { classify, renewThresholdMs, type SubscriptionSnapshot } from '../../subscriptions/state.js';
 import type { SubscriptionInfo, SubscriptionState } from '../../subscriptions/types.js';

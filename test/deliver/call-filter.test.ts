@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createDeliveryFilter, defaultDeliveryFilters, shouldDeliver } from '../../src/adapters/filters.js';
+import {
+  createDeliveryFilter,
+  defaultDeliveryFilters,
+  shouldDeliver,
+} from '../../src/deliver/call-filter.js';
 import { CALLER, eventOnlyCall, inboundCall, internalCall, outboundNoAnswerCall } from '../fixtures/calls.js';
 
 const filters = (overrides: Partial<typeof defaultDeliveryFilters>) => ({

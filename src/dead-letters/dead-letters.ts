@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Journey } from '../calls/journey.js';
+import type { Story } from '../calls/story.js';
 import {
   QueueName,
   deliverJobIdPatterns,
@@ -41,7 +41,7 @@ export type AnyJob = Job<EnrichJobData> | Job<DeliverJobData>;
 
 interface Deps {
   queues: Pick<Queues, 'enrich' | 'deliver'>;
-  journey: Pick<Journey, 'add'>;
+  story: Pick<Story, 'add'>;
   /** Reads the deliver queue's failed set: a call's dead letters are found whatever adapter they name. */
   redis: Pick<Redis, 'zscan'>;
 }
@@ -49,9 +49,9 @@ interface Deps {
 /**
  * Dead letters are the failed jobs of `enrich` and `deliver`. Replaying one sends it back to waiting
  * with its attempts reset, so it gets a full retry schedule again; an enrich job also gets `replayedAt`
- * so the Call Log is searched for a whole window from now. Each replay is noted in the call's journey.
+ * so the Call Log is searched for a whole window from now. Each replay is noted in the call's story.
  */
-export function createDeadLetters({ queues, journey, redis }: Deps) {
+export function createDeadLetters({ queues, story, redis }: Deps) {
   const queueOf = (name: DeadLetterQueue) => (name === 'enrich' ? queues.enrich : queues.deliver);
 
   async function count(only?: DeadLetterQueue): Promise<Record<DeadLetterQueue, number>> {
@@ -165,7 +165,7 @@ export function createDeadLetters({ queues, journey, redis }: Deps) {
     const state = await job.getState();
     if (state !== 'failed')
       throw new DeadLetterError(`Job ${job.id} in ${name} is ${state}, not a dead letter: nothing to replay`);
-    const result = await prepareReplay(journey, name, job, 'cli');
+    const result = await prepareReplay(story, name, job, 'cli');
     await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
     return result;
   }
@@ -177,16 +177,16 @@ export type DeadLetters = ReturnType<typeof createDeadLetters>;
 
 /**
  * What every replay does before the job is retried, whoever retries it (CLI or dashboard): note it in
- * the call's journey first (so the story reads in order), and give an enrich job a fresh Call Log window.
+ * the call's story first (so the story reads in order), and give an enrich job a fresh Call Log window.
  */
 export async function prepareReplay(
-  journey: Pick<Journey, 'add'>,
+  story: Pick<Story, 'add'>,
   name: DeadLetterQueue,
   job: AnyJob,
   via: 'cli' | 'dashboard',
 ): Promise<ReplayResult> {
   const { id, telephonySessionId, adapter } = deadLetterOf(name, job);
-  await journey.add(telephonySessionId, {
+  await story.add(telephonySessionId, {
     step: 'replay',
     queue: name,
     jobId: id,

@@ -5,7 +5,7 @@ import type { Keys } from '../infra/keys.js';
  * A call's story for `rc-enrich call <id>`: notifications, lookups, match, deliveries. Capped and
  * expiring like the rest of the call state, so it never grows without bound.
  */
-export interface JourneyEntry {
+export interface StoryEntry {
   at: string;
   step:
     | 'notification'
@@ -21,10 +21,10 @@ export interface JourneyEntry {
   [detail: string]: unknown;
 }
 
-export function createJourney(redis: Redis, keys: Keys, ttlSeconds = 7 * 24 * 3600, maxEntries = 200) {
+export function createStory(redis: Redis, keys: Keys, ttlSeconds = 7 * 24 * 3600, maxEntries = 200) {
   return {
-    async add(telephonySessionId: string, entry: Omit<JourneyEntry, 'at'>): Promise<void> {
-      const key = keys.callJourney(telephonySessionId);
+    async add(telephonySessionId: string, entry: Omit<StoryEntry, 'at'>): Promise<void> {
+      const key = keys.callStory(telephonySessionId);
       await redis
         .multi()
         .rpush(key, JSON.stringify({ at: new Date().toISOString(), ...entry }))
@@ -32,11 +32,11 @@ export function createJourney(redis: Redis, keys: Keys, ttlSeconds = 7 * 24 * 36
         .expire(key, ttlSeconds)
         .exec();
     },
-    async list(telephonySessionId: string): Promise<JourneyEntry[]> {
-      const raw = await redis.lrange(keys.callJourney(telephonySessionId), 0, -1);
-      return raw.map((entry) => JSON.parse(entry) as JourneyEntry);
+    async list(telephonySessionId: string): Promise<StoryEntry[]> {
+      const raw = await redis.lrange(keys.callStory(telephonySessionId), 0, -1);
+      return raw.map((entry) => JSON.parse(entry) as StoryEntry);
     },
   };
 }
 
-export type Journey = ReturnType<typeof createJourney>;
+export type Story = ReturnType<typeof createStory>;

@@ -1,4 +1,4 @@
-import type { DeadLetters } from './dlq.js';
+import type { DeadLetters } from './dead-letters.js';
 
 /** One line per dead letter, newest first. */
 export function formatDeadLetters(list: Awaited<ReturnType<DeadLetters['list']>>): string {

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/infra/logger.js';
-import { formatDeadLetters } from '../../src/monitoring/dlq-format.js';
-import { createDeadLetters, DeadLetterError } from '../../src/monitoring/dlq.js';
+import { formatDeadLetters } from '../../src/dead-letters/format.js';
+import { createDeadLetters, DeadLetterError } from '../../src/dead-letters/dead-letters.js';
 import { monitoringFeature } from '../../src/monitoring/feature.js';
 import { deliverJobId, enrichJobId } from '../../src/queues.js';
 import { startService, type RunningService } from '../../src/runtime.js';
 import { cleanupPrefix, eventually, testConfig } from '../helpers/config.js';
 import { newTelephonySessionId } from '../helpers/notifications.js';
-import { enrichedCall, startReceiver, webhookEnv, type Receiver } from './helpers.js';
+import { enrichedCall, startReceiver, webhookEnv, type Receiver } from '../monitoring/helpers.js';
 
 let receiver: Receiver;
 let service: RunningService;
@@ -32,7 +32,7 @@ afterEach(async () => {
 const deadLetters = () =>
   createDeadLetters({
     queues: service.services.queues,
-    journey: service.services.journey,
+    story: service.services.story,
     redis: service.services.redis,
   });
 
@@ -106,7 +106,7 @@ describe('dlq › replay', () => {
     expect(receiver.requests.map((r) => r.status)).toEqual([500, 500, 200]);
     expect(new Set(receiver.requests.map((r) => r.headers['webhook-id'])).size).toBe(1);
 
-    const steps = (await service.services.journey.list(tsid)).map(
+    const steps = (await service.services.story.list(tsid)).map(
       (e) => `${e.step}:${String(e.outcome ?? e.via)}`,
     );
     expect(steps).toEqual(['delivery:retry', 'delivery:dead-letter', 'replay:cli', 'delivery:delivered']);
@@ -120,8 +120,8 @@ describe('dlq › replay', () => {
     const job = await service.services.queues.enrich.getJob(id);
     expect(job?.data.replayedAt).toBeGreaterThanOrEqual(before);
     expect(job?.data.telephonySessionId).toBe(tsid);
-    const journey = await service.services.journey.list(tsid);
-    expect(journey.at(-1)).toMatchObject({ step: 'replay', queue: 'enrich', jobId: id, via: 'cli' });
+    const story = await service.services.story.list(tsid);
+    expect(story.at(-1)).toMatchObject({ step: 'replay', queue: 'enrich', jobId: id, via: 'cli' });
     // Still no call state, so the worker dead-letters it again, after one fresh attempt.
     await eventually(async () => (await service.services.queues.enrich.getJobState(id)) === 'failed');
   });
