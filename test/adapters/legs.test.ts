@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decideHandling,
-  extensionKind,
-  legsComplete,
-  legsOf,
-  type ExtensionKind,
-} from '../../src/adapters/legs.js';
+import { legsComplete, legsOf } from '../../src/adapters/call-legs.js';
+import { decideHandling, extensionKind, type ExtensionKind } from '../../src/adapters/legs.js';
 import { summarizeCall } from '../../src/adapters/summary.js';
 import type { EnrichedCall } from '../../src/calls/types.js';
 import {

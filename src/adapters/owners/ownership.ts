@@ -1,11 +1,9 @@
 import type { EnrichedCall } from '../../calls/types.js';
 import { createTtlCache } from '../../infra/ttl-cache.js';
+import { legExtensions, legsComplete, legsOf } from '../call-legs.js';
 import {
   decideHandling,
   extensionKind,
-  legExtensions,
-  legsComplete,
-  legsOf,
   type CallHandler,
   type CallHandling,
   type HandlingBasis,
