@@ -201,6 +201,18 @@ const envSchema = z.object({
   SUBSCRIPTION_RENEW_BEFORE_MS: positive(30 * 24 * 60 * 60 * 1000),
   /** Lifetime asked for, in seconds: RingCentral's WebHook maximum, 10 years, unless told otherwise. */
   SUBSCRIPTION_EXPIRES_IN: z.coerce.number().int().min(60).max(315_360_000).default(315_360_000),
+
+  // The reconciler (src/reconcile): the Call Log read for calls whose notifications never arrived.
+  /** How often the Call Log is reconciled (one owner across processes); 0 turns it off. */
+  RECONCILE_INTERVAL_MS: ms(300_000),
+  /** How far back reconcile and back-fill can rely on the delivered ledger, which keeps entries this long. */
+  RECONCILE_HORIZON_MS: positive(7 * 24 * 60 * 60 * 1000),
+  /** Each run re-reads calls that started this long before the watermark: covers calls still going on. */
+  RECONCILE_OVERLAP_MS: ms(60 * 60 * 1000),
+  /** A call that ended less than this long ago is left to the notifications (they may be on their way). */
+  RECONCILE_GRACE_MS: ms(60_000),
+  /** Call Log records per page (RingCentral's maximum is 1000). */
+  RECONCILE_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -305,6 +317,13 @@ export function parseConfig(env: Record<string, string | undefined>) {
       checkIntervalMs: e.SUBSCRIPTION_CHECK_INTERVAL_MS,
       renewBeforeMs: e.SUBSCRIPTION_RENEW_BEFORE_MS,
       expiresInSeconds: e.SUBSCRIPTION_EXPIRES_IN,
+    },
+    reconcile: {
+      intervalMs: e.RECONCILE_INTERVAL_MS,
+      horizonMs: e.RECONCILE_HORIZON_MS,
+      overlapMs: e.RECONCILE_OVERLAP_MS,
+      graceMs: e.RECONCILE_GRACE_MS,
+      pageSize: e.RECONCILE_PAGE_SIZE,
     },
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     /** The raw environment, only for CRM adapters' own settings (each adapter validates what it reads). */

@@ -4,6 +4,7 @@ import { lateDataFeature } from './late-data/feature.js';
 import { monitoringFeature } from './monitoring/feature.js';
 import { recordingsFeature } from './recordings/feature.js';
 import { budgetGaugeFeature } from './ringcentral/budget-gauge.js';
+import { reconcileFeature } from './reconcile/feature.js';
 import { subscriptionFeature } from './subscriptions/feature.js';
 
 /** The features every rc-enrich process loads (the interface is in feature.ts). */
@@ -15,4 +16,5 @@ export const features: FeatureFactory[] = [
   subscriptionFeature,
   recordingsFeature,
   lateDataFeature,
+  reconcileFeature,
 ];

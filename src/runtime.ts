@@ -112,6 +112,7 @@ export async function startService(
               bodyLimit: config.webhook.bodyLimit,
               intake,
               metrics,
+              redisReachable: () => services.redis.status === 'ready',
               onRenewalReminder: renewalReminders(loaded),
             },
       plugins: [

@@ -7,6 +7,7 @@ import { ownerOptions } from './adapters/owners/options.js';
 import type { CrmAdapter } from './adapters/types.js';
 import type { Config } from './config.js';
 import { crmBackoff } from './deliver/backoff.js';
+import { createDeliveredLedger } from './deliver/ledger.js';
 import { createDeliverProcessor, type DeliveryFilter } from './deliver/processor.js';
 import { createDeliveryScheduler } from './deliver/schedule.js';
 import { activeCallsFetcher, callLogFetcher, createCallLogPending } from './enrich/fetchers.js';
@@ -141,6 +142,8 @@ async function runWorkers(deps: WorkerDeps, adapters: Map<string, CrmAdapter>): 
     filter: deps.filter ?? createDeliveryFilter(config.crm.filters),
     beforeDelivery: deps.beforeDelivery ?? [],
     afterDelivery: deps.afterDelivery ?? [],
+    // Kept as long as reconcile and back-fill look back, so neither re-delivers what the ledger forgot.
+    ledger: createDeliveredLedger(services.workerRedis, services.keys, config.reconcile.horizonMs),
   });
   const deliver = new Worker(QueueName.deliver, timed(QueueName.deliver, deliverProcessor), {
     ...common,

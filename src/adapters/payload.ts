@@ -21,6 +21,7 @@ export interface CallEnrichedEvent {
     | 'firstSeenAt'
     | 'endedAt'
     | 'recordings'
+    | 'recoveredBy'
   >;
 }
 
@@ -38,6 +39,8 @@ export function callEnrichedEvent(call: EnrichedCall): CallEnrichedEvent {
       firstSeenAt: call.firstSeenAt,
       endedAt: call.endedAt,
       ...(call.recordings ? { recordings: call.recordings } : {}),
+      // Present only on calls read from the Call Log after their notifications were lost.
+      ...(call.recoveredBy ? { recoveredBy: call.recoveredBy } : {}),
     },
   };
 }

@@ -55,6 +55,22 @@ redis.call('SET', KEYS[1], '1', 'EX', ARGV[2])
 return {'recorded', endedNow, pending(), dropped}
 `;
 
+// A recovery finished the call from its Call Log record: keep what the notifications said, fill in what
+// they never told (the call may be unknown), and mark it done so a late notification schedules nothing.
+const recoveredScript = `
+redis.call('HSETNX', KEYS[1], 'firstSeenAt', ARGV[1])
+redis.call('HSETNX', KEYS[1], 'lastEventAt', ARGV[1])
+redis.call('HSETNX', KEYS[1], 'sessionId', ARGV[2])
+redis.call('HSETNX', KEYS[1], 'accountId', ARGV[3])
+if not redis.call('HGET', KEYS[1], 'endedAt') then
+  redis.call('HSET', KEYS[1], 'endedAt', ARGV[4], 'endReason', 'call-log')
+end
+redis.call('HSET', KEYS[1], 'doneAt', ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[6])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return 1
+`;
+
 // A call whose last event is older than the quiet period is declared ended, unless one arrived since.
 // It leaves the live set only when it ended (or its state expired): a call that had an event after the
 // sweep listed it keeps its place, with the score that event gave it, or it would never be swept again.
@@ -86,7 +102,8 @@ export interface CallMeta {
   firstSeenAt: number;
   lastEventAt: number;
   endedAt?: number;
-  endReason?: 'disconnected' | 'quiet';
+  /** `call-log`: the end never reached us; a recovery read it from the Call Log. */
+  endReason?: 'disconnected' | 'quiet' | 'call-log';
   doneAt?: number;
   parties: PartySnapshot[];
 }
@@ -178,6 +195,25 @@ export function createCallState(redis: Redis, keys: Keys, options: CallStateOpti
     /** Mark the call enriched: later notifications for it schedule nothing. */
     async markDone(telephonySessionId: string, now = Date.now()): Promise<void> {
       await redis.hset(keys.callMeta(telephonySessionId), 'doneAt', now);
+    },
+
+    /** The call was finished from its Call Log record (reconcile, back-fill): ended and done. */
+    async markRecovered(
+      call: { telephonySessionId: string; sessionId: string; accountId: string; endedAt: number },
+      now = Date.now(),
+    ): Promise<void> {
+      await redis.eval(
+        recoveredScript,
+        2,
+        keys.callMeta(call.telephonySessionId),
+        keys.liveCalls(),
+        now,
+        call.sessionId,
+        call.accountId,
+        call.endedAt,
+        stateTtl,
+        call.telephonySessionId,
+      );
     },
 
     /** Calls whose last event is older than `quietSinceMs` and that never ended. */

@@ -17,7 +17,8 @@ export interface StoryEntry {
     | 'delivery'
     | 'dead-letter'
     | 'replay'
-    | 'recording';
+    | 'recording'
+    | 'recovered';
   [detail: string]: unknown;
 }
 

@@ -57,6 +57,8 @@ export interface EnrichedCall {
    * before delivery when RECORDING_LINK_SECRET is set. Absent when links are off or there is no recording.
    */
   recordings?: RecordingLink[];
+  /** Set when the notifications never brought this call here and a recovery read it from the Call Log. */
+  recoveredBy?: RecoveredBy;
 }
 
 export interface RecordingLink {
@@ -67,3 +69,6 @@ export interface RecordingLink {
   /** ISO time after which the link is refused (RECORDING_LINK_TTL_DAYS). */
   expiresAt: string;
 }
+
+/** Who recovered a call the notifications missed: the scheduled reconciler or `rc-enrich backfill`. */
+export type RecoveredBy = 'reconcile' | 'backfill';

@@ -8,6 +8,7 @@ import type { Metrics } from '../infra/metrics.js';
 import { createDeadline } from '../infra/timeout.js';
 import type { DeliverJobData } from '../queues.js';
 import { ScheduledRetry } from './backoff.js';
+import type { DeliveredLedger } from './ledger.js';
 import { deliveryVerdict, type AttemptResult, type DeliveryLimits } from './verdict.js';
 
 export type DeliveryFilter = (call: EnrichedCall) => { deliver: true } | { deliver: false; reason: string };
@@ -23,6 +24,8 @@ interface Deps {
   beforeDelivery?: Array<(call: EnrichedCall) => Promise<EnrichedCall>>;
   /** Told of each successful delivery (not updates): e.g. to watch for a recording still to come. */
   afterDelivery?: Array<(call: EnrichedCall, adapter: string) => Promise<void>>;
+  /** Which calls already reached which adapter: a second delivery job for the same call sends nothing. */
+  ledger: DeliveredLedger;
 }
 
 /**
@@ -39,6 +42,7 @@ export function createDeliverProcessor({
   filter,
   beforeDelivery = [],
   afterDelivery = [],
+  ledger,
 }: Deps) {
   const limitsOf = (job: Job<DeliverJobData>): DeliveryLimits => ({
     attempts: job.opts.attempts ?? 1,
@@ -64,8 +68,18 @@ export function createDeliverProcessor({
       await story.add(tsid, { step: 'delivery', adapter: name, outcome: 'skipped', reason });
       return { skipped: reason };
     }
+    const via = call.recoveredBy ?? 'notifications';
+    const already = isUpdate ? null : await ledger.get(name, tsid);
+    if (already) {
+      // Another path (reconcile, back-fill, a replay, or a job re-created after the first was removed)
+      // got here first: the CRM has the call, or the filter held it back.
+      await story.add(tsid, { step: 'delivery', adapter: name, outcome: 'already-delivered', via });
+      return { alreadyDelivered: already.at };
+    }
     const wanted = filter?.(call) ?? { deliver: true };
     if (!wanted.deliver) {
+      if (!isUpdate)
+        await ledger.record(name, tsid, { outcome: 'skipped', at: new Date().toISOString(), via });
       metrics.crmDeliveries.inc({ adapter: name, outcome: 'skipped' });
       await story.add(tsid, {
         step: 'delivery',
@@ -110,6 +124,13 @@ export function createDeliverProcessor({
       case 'delivered': {
         const crmId = delivered?.crmId;
         const owner = delivered?.owner;
+        if (!isUpdate)
+          await ledger.record(name, tsid, {
+            outcome: 'delivered',
+            at: new Date().toISOString(),
+            via,
+            ...(crmId ? { crmId } : {}),
+          });
         metrics.crmDeliveries.inc({ adapter: name, outcome: 'delivered' });
         if (!isUpdate) {
           metrics.endToEndLatency.observe({ adapter: name }, (Date.now() - Date.parse(call.endedAt)) / 1000);

@@ -9,10 +9,11 @@ import { idempotencyKeyFor } from './idempotency.js';
  */
 export function createDeliveryScheduler(queues: Queues, config: Config) {
   return {
-    async schedule(call: EnrichedCall): Promise<void> {
+    /** `adapters`: only these (a recovery skips the adapters that already have the call). */
+    async schedule(call: EnrichedCall, adapters: readonly string[] = config.crm.adapters): Promise<void> {
       const idempotencyKey = idempotencyKeyFor(call.accountId, call.telephonySessionId);
       await queues.deliver.addBulk(
-        config.crm.adapters.map((adapter) => ({
+        adapters.map((adapter) => ({
           name: 'deliver',
           data: { adapter, idempotencyKey, call },
           opts: {

@@ -73,7 +73,19 @@ export function createFakeRingCentral(input: FakeRingCentralOptions = {}): FakeR
   const store = createSubscriptionStore(now);
   const lifetime = new AbortController();
   setMaxListeners(0, lifetime.signal); // every pending `play` pause listens to it; hundreds is normal
-  const emit = createEmitter({ subscriptions: store, deliverer, now, ownerId: options.ownerExtensionId });
+  // Lost notifications come from their own seeded stream, apart from the calls' ids and delays.
+  const lossRandom = deriveRandom(options.seed, 0x7ffffffe);
+  const emit = createEmitter({
+    subscriptions: store,
+    deliverer,
+    now,
+    ownerId: options.ownerExtensionId,
+    drop: () => {
+      if (options.notificationLoss === 0 || lossRandom() >= options.notificationLoss) return false;
+      stats.recordDrop();
+      return true;
+    },
+  });
   const registry = createCallRegistry({ options, emit, logger, signal: lifetime.signal });
   // Subscription ids and reminder uuids come from their own seeded stream, apart from the calls'.
   const subscriptionRandom = deriveRandom(options.seed, 0x7fffffff);

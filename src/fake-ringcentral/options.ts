@@ -42,6 +42,7 @@ export function resolveOptions(options: FakeRingCentralOptions = {}) {
     handshakeTimeoutMs: options.handshakeTimeoutMs ?? 3_000,
     deliveryTimeoutMs: options.deliveryTimeoutMs ?? 3_000,
     deliverNotifications: options.deliverNotifications ?? true,
+    notificationLoss: lossOf(options.notificationLoss),
     seed: options.seed ?? randomInt(0, 2 ** 31),
     now: options.now ?? Date.now,
     logger: options.logger ?? (pino({ level: 'silent' }) as Logger),
@@ -53,3 +54,9 @@ export function resolveOptions(options: FakeRingCentralOptions = {}) {
 }
 
 export type ResolvedOptions = ReturnType<typeof resolveOptions>;
+
+function lossOf(value: number | undefined): number {
+  if (value === undefined) return 0;
+  if (!(value >= 0 && value <= 1)) throw new Error(`notificationLoss must be between 0 and 1, got ${value}`);
+  return value;
+}

@@ -38,6 +38,11 @@ export interface FakeRingCentralOptions {
   deliveryTimeoutMs?: number;
   /** false: notifications are generated (and returned) but never POSTed. Per-call override exists. */
   deliverNotifications?: boolean;
+  /**
+   * Share of notifications (0–1) that are never sent, as when RingCentral loses them: each addressed
+   * envelope is dropped with this probability (seeded), counted in `stats().notificationsDropped`.
+   */
+  notificationLoss?: number;
   /** Seed for every random delay and id; the same seed and script give the same calls. */
   seed?: number;
   now?: () => number;
@@ -113,6 +118,8 @@ export interface FakeStats {
   notificationsSent: number;
   /** Of those, the ones answered with a non-2xx status, or that failed or timed out. */
   notificationFailures: number;
+  /** Notifications never sent because of `notificationLoss`. */
+  notificationsDropped: number;
 }
 
 export interface FailNextOptions {

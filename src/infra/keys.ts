@@ -62,6 +62,16 @@ export function createKeys(queuePrefix: string) {
     lateData: () => `${ns}:late-data`,
     /** The watches themselves: hash `<adapter>|<telephonySessionId>` -> JSON. */
     lateDataWatch: () => `${ns}:late-data:watch`,
+    /** The delivered ledger: one key per adapter and call, kept for the reconcile horizon. */
+    delivered: (adapterName: string, telephonySessionId: string) =>
+      `${ns}:delivered:${adapterName}:${telephonySessionId}`,
+    /** The reconciler's watermark, cursor and last run, and the lock that gives it one owner. */
+    reconcileState: () => `${ns}:reconcile`,
+    reconcileLock: () => `${ns}:lock:reconcile`,
+    /** Where an interrupted `rc-enrich backfill` of one period resumes. */
+    backfillCursor: (period: string) => `${ns}:backfill:${period}`,
+    /** The RingCentral account id behind `~`, cached. */
+    accountId: () => `${ns}:account-id`,
     /** Subscription bookkeeping (subscriptions/state.ts). */
     subscription: () => `${ns}:subscription`,
   };

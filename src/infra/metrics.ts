@@ -16,7 +16,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     registry,
     webhookRequests: new Counter({
       name: 'rc_enrich_webhook_requests_total',
-      help: 'Webhook requests received, by outcome (accepted, duplicate, other-account, handshake, reminder, ignored, unauthorized, invalid, error)',
+      help: 'Webhook requests received, by outcome (accepted, duplicate, other-account, handshake, reminder, ignored, unauthorized, invalid, unrecorded, error)',
       labelNames: ['outcome'] as const,
       registers,
     }),
@@ -129,3 +129,27 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** One registry may be shared by several services in a test process: register each metric once. */
+export function reuse<T>(registry: Registry, name: string, make: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? make();
+}
+
+/**
+ * A gauge without labels that exports no sample until it is shown a value, nor after `show(undefined)`. prom-client's
+ * own reads 0 then, which an alert cannot tell from 1970: a missing subscription must be `absent()`.
+ */
+export class AbsentUntilSet extends Gauge {
+  private present = false;
+
+  /** The value to export, or undefined to export none. */
+  show(value: number | undefined): void {
+    this.present = value !== undefined;
+    if (value !== undefined) this.set(value);
+  }
+
+  override async get() {
+    const metric = await super.get();
+    return this.present ? metric : { ...metric, values: [] };
+  }
+}

@@ -40,7 +40,14 @@ function describeStep(entry: StoryEntry): string {
     case 'ended':
       return d.reason === 'quiet'
         ? 'no event for the quiet period: treated as ended'
-        : 'all parties disconnected';
+        : d.reason === 'call-log'
+          ? 'its end never arrived: read from the Call Log'
+          : 'all parties disconnected';
+    case 'recovered':
+      return (
+        `by ${String(d.via)} from the Call Log (${describeRecovery(String(d.reason))}), ` +
+        `${String(d.records)} record(s), delivering to ${String(d.adapters)}`
+      );
     case 'lookup':
       if (d.result === 'failed')
         return `${String(d.kind)}: RingCentral failed (${String(d.failures)} in a row): ${String(d.error)}`;
@@ -92,6 +99,21 @@ function describeRecording(d: Record<string, unknown>): string {
       return `${adapter}gave up: ${String(d.reason)}`;
     default:
       return `${adapter}${String(d.state)}`;
+  }
+}
+
+function describeRecovery(reason: string): string {
+  switch (reason) {
+    case 'never-notified':
+      return 'no notification ever arrived';
+    case 'end-missing':
+      return 'its end never arrived';
+    case 'lookup-missing':
+      return 'ended, but its lookup was lost';
+    case 'delivery-missing':
+      return 'enriched, but never delivered';
+    default:
+      return reason;
   }
 }
 

@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { AbsentUntilSet, reuse } from '../infra/metrics.js';
 import { subscriptionStates } from './types.js';
 import type { SubscriptionSnapshot } from './state.js';
 
@@ -60,27 +61,3 @@ export function createSubscriptionMetrics(registry: Registry) {
 }
 
 export type SubscriptionMetrics = ReturnType<typeof createSubscriptionMetrics>;
-
-/**
- * A gauge without labels that exports no sample until it is shown a value, nor after `show(undefined)`. prom-client's
- * own reads 0 then, which an alert cannot tell from 1970: a missing subscription must be `absent()`.
- */
-class AbsentUntilSet extends Gauge {
-  private present = false;
-
-  /** The value to export, or undefined to export none. */
-  show(value: number | undefined): void {
-    this.present = value !== undefined;
-    if (value !== undefined) this.set(value);
-  }
-
-  override async get() {
-    const metric = await super.get();
-    return this.present ? metric : { ...metric, values: [] };
-  }
-}
-
-/** One registry may be shared by several services in a test process: register each metric once. */
-function reuse<T>(registry: Registry, name: string, make: () => T): T {
-  return (registry.getSingleMetric(name) as T | undefined) ?? make();
-}

@@ -19,6 +19,13 @@ export interface WebhookRouteOptions {
   bodyLimit: number;
   intake: CallIntake;
   metrics: Metrics;
+  /**
+   * Whether Redis can take the notification now. While it cannot, notifications are answered 200
+   * `unrecorded` instead of 503: RingCentral never redelivers, and suspends endpoints that keep failing,
+   * so a refusal gains nothing and risks every later call; the reconciler recovers these calls from the
+   * Call Log once Redis is back.
+   */
+  redisReachable?: () => boolean;
   /** Called for RingCentral's subscription renewal reminders (see subscription keeper). */
   onRenewalReminder?: (notification: Notification) => Promise<void>;
 }
@@ -81,7 +88,15 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteO
             message: `Invalid telephony-session notification: ${describeIssues(parsed.error, 'body')}`,
           });
         }
-        const outcome = await options.intake.accept(notification, parsed.data);
+        let outcome;
+        try {
+          outcome = await options.intake.accept(notification, parsed.data);
+        } catch (err) {
+          if (options.redisReachable?.() !== false) throw err;
+          count('unrecorded');
+          request.log.warn('Redis unreachable: notification not recorded; the reconciler will recover the call');
+          return reply.code(200).send({ status: 'unrecorded' });
+        }
         count(outcome);
         return reply.code(200).send({ status: outcome });
       }

@@ -22,6 +22,8 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
     ENRICH_CALL_LOG_INTERVAL_MS: '400',
     DELIVERY_BACKOFF_MS: '100',
     DELIVERY_MAX_BACKOFF_MS: '500',
+    // Off unless a test is about it: a scan at start would add Heavy requests other tests count.
+    RECONCILE_INTERVAL_MS: '0',
     ...env,
   });
 }

@@ -15,6 +15,8 @@ interface Deps {
   deliverer: Deliverer;
   now: () => number;
   ownerId: string;
+  /** True for a notification to lose (RingCentral never sends it); see the `notificationLoss` option. */
+  drop?: () => boolean;
 }
 
 /**
@@ -23,7 +25,7 @@ interface Deps {
  * them. Deliveries of one call are chained: each event reaches a subscription only after the
  * previous one was answered, so a call's notifications arrive in sequence order.
  */
-export function createEmitter({ subscriptions, deliverer, now, ownerId }: Deps) {
+export function createEmitter({ subscriptions, deliverer, now, ownerId, drop = () => false }: Deps) {
   const chains = new WeakMap<CallState, Promise<unknown>>();
 
   function envelopesFor(c: CallState, spec: EmitOptions) {
@@ -56,7 +58,7 @@ export function createEmitter({ subscriptions, deliverer, now, ownerId }: Deps) 
     const link = previous.then(async () => {
       for (const batch of batches) {
         const addressed = batch.filter(
-          (b): b is { envelope: NotificationEnvelope; sub: SubscriptionRecord } => Boolean(b.sub),
+          (b): b is { envelope: NotificationEnvelope; sub: SubscriptionRecord } => Boolean(b.sub) && !drop(),
         );
         await Promise.all(
           addressed.map(({ envelope, sub }) =>

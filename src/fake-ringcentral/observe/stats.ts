@@ -16,6 +16,7 @@ export function createStats() {
       rateLimitedByGroup: zeroGroups(),
       notificationsSent: 0,
       notificationFailures: 0,
+      notificationsDropped: 0,
     };
   }
 
@@ -37,6 +38,9 @@ export function createStats() {
       counters.notificationsSent++;
       if (!entry.ok) counters.notificationFailures++;
     },
+    recordDrop(): void {
+      counters.notificationsDropped++;
+    },
     snapshot(): FakeStats {
       return {
         requests: requestLog.length,
@@ -46,6 +50,7 @@ export function createStats() {
         rateLimitedByGroup: { ...counters.rateLimitedByGroup },
         notificationsSent: counters.notificationsSent,
         notificationFailures: counters.notificationFailures,
+        notificationsDropped: counters.notificationsDropped,
       };
     },
     /** Empties counters and both logs in place (the arrays handed out stay valid). */

@@ -1,0 +1,110 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { RetryableError } from '../errors.js';
+import type { Keys } from '../infra/keys.js';
+import type { Queues } from '../queues.js';
+import type { RingCentralClient } from '../ringcentral/client.js';
+import { tryLock } from '../ringcentral/redis-lock.js';
+import { fetchCallLogPage } from './call-log-pages.js';
+import type { ReconcileMetrics } from './metrics.js';
+import { recoveredCount, type Recovery } from './recover.js';
+import type { ReconcileCursor, ReconcileState, ReconcileStore } from './state.js';
+
+export const RECONCILE_JOB = 'reconcile';
+
+/** A run stops after this many pages and continues in a fresh job: the lock never outlives its owner. */
+const pagesPerRun = 50;
+const lockTtlMs = 10 * 60 * 1000;
+
+interface Deps {
+  config: Config;
+  redis: Redis;
+  keys: Keys;
+  client: RingCentralClient;
+  store: ReconcileStore;
+  recovery: Recovery;
+  queues: Pick<Queues, 'maintenance'>;
+  logger: Logger;
+  metrics?: ReconcileMetrics;
+}
+
+/**
+ * The period the next scan reads: from the watermark minus the overlap (calls that started before it
+ * and ended since), never further back than the horizon the ledger covers, up to now.
+ */
+export function nextScan(state: ReconcileState, settings: Config['reconcile'], now: number): ReconcileCursor {
+  if (state.cursor) return state.cursor;
+  const from = Math.max(now - settings.horizonMs, (state.watermark ?? now) - settings.overlapMs);
+  return { from, to: now, page: 1, scanned: 0, recovered: 0 };
+}
+
+/**
+ * The reconcile job: reads the Call Log page by page since the watermark and recovers every ended
+ * call the notifications missed (recover.ts). One owner at a time across processes (a Redis lock on
+ * top of BullMQ's one-job-per-interval schedule). When the Heavy budget (at background priority) or
+ * RingCentral says wait, it saves its page and schedules its own continuation: a long outage is
+ * caught up page by page without a 429.
+ */
+export function createReconciler(deps: Deps) {
+  const { config, store, logger } = deps;
+  const settings = config.reconcile;
+
+  async function continueLater(cursor: ReconcileCursor, delayMs: number) {
+    await store.saveCursor(cursor);
+    await deps.queues.maintenance.add(
+      RECONCILE_JOB,
+      {},
+      { jobId: `${RECONCILE_JOB}-resume-${cursor.to}-${cursor.page}-${Date.now()}`, delay: delayMs },
+    );
+  }
+
+  async function run(now = Date.now()) {
+    if (settings.intervalMs === 0) return { outcome: 'off' as const };
+    const release = await tryLock(deps.redis, deps.keys.reconcileLock(), lockTtlMs);
+    if (!release) return { outcome: 'busy' as const };
+    try {
+      let cursor = nextScan(await store.read(), settings, now);
+      for (let pages = 0; ; pages++) {
+        if (pages === pagesPerRun) {
+          await continueLater(cursor, 0);
+          return { outcome: 'continuing' as const, page: cursor.page };
+        }
+        let page;
+        try {
+          page = await fetchCallLogPage(deps.client, cursor, cursor.page, settings.pageSize);
+        } catch (err) {
+          if (!(err instanceof RetryableError)) throw err;
+          const delayMs = Math.max(1_000, err.retryAfterMs ?? 5_000);
+          await continueLater(cursor, delayMs);
+          logger.debug({ page: cursor.page, delayMs, reason: err.message }, 'reconcile waits');
+          return { outcome: 'waiting' as const, page: cursor.page, delayMs };
+        }
+        const tally = await deps.recovery.page(page.records, { via: 'reconcile' });
+        deps.metrics?.scanned(tally.records);
+        const recovered = recoveredCount(tally);
+        if (recovered > 0) logger.warn({ recovered: tally.recovered }, 'calls recovered from the Call Log');
+        cursor = {
+          ...cursor,
+          page: cursor.page + 1,
+          scanned: cursor.scanned + tally.records,
+          recovered: cursor.recovered + recovered,
+        };
+        if (!page.hasMore) break;
+        await store.saveCursor(cursor);
+      }
+      await store.complete({ watermark: cursor.to, scanned: cursor.scanned, recovered: cursor.recovered });
+      deps.metrics?.show(await store.read());
+      return { outcome: 'complete' as const, scanned: cursor.scanned, recovered: cursor.recovered };
+    } catch (err) {
+      await store.failed(err instanceof Error ? err.message : String(err));
+      throw err;
+    } finally {
+      await release();
+    }
+  }
+
+  return { run };
+}
+
+export type Reconciler = ReturnType<typeof createReconciler>;
