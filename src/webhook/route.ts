@@ -94,7 +94,9 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteO
         } catch (err) {
           if (options.redisReachable?.() !== false) throw err;
           count('unrecorded');
-          request.log.warn('Redis unreachable: notification not recorded; the reconciler will recover the call');
+          request.log.warn(
+            'Redis unreachable: notification not recorded; the reconciler will recover the call',
+          );
           return reply.code(200).send({ status: 'unrecorded' });
         }
         count(outcome);

@@ -174,4 +174,24 @@ describe('fake RingCentral › notifications', () => {
     };
     expect(await run()).toEqual(await run());
   });
+
+  it('notificationLoss › a seeded share of notifications is never sent, and the calls still reach the Call Log', async () => {
+    const { fake, receiver } = await subscribed({
+      notificationLoss: 0.5,
+      seed: 11,
+      callLogVisibilityMs: [0, 0],
+    });
+    for (let n = 0; n < 10; n++) await fake.calls.play();
+    const generated = fake.calls.list().reduce((sum, c) => sum + c.notifications.length, 0);
+    const { notificationsDropped, notificationsSent } = fake.stats();
+    expect(notificationsDropped).toBeGreaterThan(generated * 0.3);
+    expect(notificationsDropped).toBeLessThan(generated * 0.7);
+    expect(notificationsSent + notificationsDropped).toBe(generated);
+    expect(receiver.received).toHaveLength(notificationsSent);
+    const { platform } = await loggedIn(fake);
+    const log = (await (await platform.get('/restapi/v1.0/account/~/call-log')).json()) as Json;
+    expect(log.records).toHaveLength(10);
+    await fake.close();
+    await receiver.close();
+  });
 });

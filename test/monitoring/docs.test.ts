@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/infra/metrics.js';
 import { registerQueueMetrics } from '../../src/monitoring/queue-metrics.js';
+import { createReconcileMetrics } from '../../src/reconcile/metrics.js';
 import { createSubscriptionMetrics } from '../../src/subscriptions/metrics.js';
 import { sample } from './helpers.js';
 
@@ -14,6 +15,7 @@ function exported() {
   const metrics = createMetrics();
   registerQueueMetrics(metrics.registry, [stubQueue('deliver', async () => ({}))]);
   createSubscriptionMetrics(metrics.registry);
+  createReconcileMetrics(metrics.registry);
   const names = metrics.registry.getMetricsAsArray().map((metric) => metric.name);
   return { all: names, own: names.filter((name) => !/^rc_enrich_(process|nodejs)_/.test(name)) };
 }
@@ -74,6 +76,7 @@ describe('docs › metrics reference', () => {
     const metrics = createMetrics();
     registerQueueMetrics(metrics.registry, []);
     createSubscriptionMetrics(metrics.registry);
+    createReconcileMetrics(metrics.registry);
     for (const metric of metrics.registry.getMetricsAsArray()) {
       if (/^rc_enrich_(process|nodejs)_/.test(metric.name)) continue;
       const type = (metric as unknown as { type: string }).type;
