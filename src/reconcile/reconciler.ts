@@ -3,15 +3,22 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { RetryableError } from '../errors.js';
 import type { Keys } from '../infra/keys.js';
+import { runExclusive } from '../infra/redis-lock.js';
 import type { Queues } from '../queues.js';
 import type { RingCentralClient } from '../ringcentral/client.js';
-import { tryLock } from '../ringcentral/redis-lock.js';
 import { fetchCallLogPage } from './call-log-pages.js';
 import type { ReconcileMetrics } from './metrics.js';
 import { recoveredCount, type Recovery } from './recover.js';
 import type { ReconcileCursor, ReconcileState, ReconcileStore } from './state.js';
 
 export const RECONCILE_JOB = 'reconcile';
+
+/** What one run of the job did (its return value, visible on the maintenance job). */
+export type ReconcileRun =
+  | { outcome: 'off' | 'busy' }
+  | { outcome: 'continuing'; page: number }
+  | { outcome: 'waiting'; page: number; delayMs: number }
+  | { outcome: 'complete'; scanned: number; recovered: number };
 
 /** A run stops after this many pages and continues in a fresh job: the lock never outlives its owner. */
 const pagesPerRun = 50;
@@ -59,16 +66,24 @@ export function createReconciler(deps: Deps) {
     );
   }
 
-  async function run(now = Date.now()) {
-    if (settings.intervalMs === 0) return { outcome: 'off' as const };
-    const release = await tryLock(deps.redis, deps.keys.reconcileLock(), lockTtlMs);
-    if (!release) return { outcome: 'busy' as const };
+  async function run(now = Date.now()): Promise<ReconcileRun> {
+    if (settings.intervalMs === 0) return { outcome: 'off' };
+    // Another process scanning now is enough: try once, never queue up behind it.
+    return runExclusive(
+      deps.redis,
+      deps.keys.reconcileLock(),
+      { ttlMs: lockTtlMs, waitMs: 1, onTimeout: (): ReconcileRun => ({ outcome: 'busy' }) },
+      () => scan(now),
+    );
+  }
+
+  async function scan(now: number): Promise<ReconcileRun> {
     try {
       let cursor = nextScan(await store.read(), settings, now);
       for (let pages = 0; ; pages++) {
         if (pages === pagesPerRun) {
           await continueLater(cursor, 0);
-          return { outcome: 'continuing' as const, page: cursor.page };
+          return { outcome: 'continuing', page: cursor.page };
         }
         let page;
         try {
@@ -78,7 +93,7 @@ export function createReconciler(deps: Deps) {
           const delayMs = Math.max(1_000, err.retryAfterMs ?? 5_000);
           await continueLater(cursor, delayMs);
           logger.debug({ page: cursor.page, delayMs, reason: err.message }, 'reconcile waits');
-          return { outcome: 'waiting' as const, page: cursor.page, delayMs };
+          return { outcome: 'waiting', page: cursor.page, delayMs };
         }
         const tally = await deps.recovery.page(page.records, { via: 'reconcile' });
         deps.metrics?.scanned(tally.records);
@@ -95,12 +110,10 @@ export function createReconciler(deps: Deps) {
       }
       await store.complete({ watermark: cursor.to, scanned: cursor.scanned, recovered: cursor.recovered });
       deps.metrics?.show(await store.read());
-      return { outcome: 'complete' as const, scanned: cursor.scanned, recovered: cursor.recovered };
+      return { outcome: 'complete', scanned: cursor.scanned, recovered: cursor.recovered };
     } catch (err) {
       await store.failed(err instanceof Error ? err.message : String(err));
       throw err;
-    } finally {
-      await release();
     }
   }
 
