@@ -10,6 +10,7 @@ import { registerUnsubscribe } from './commands/unsubscribe.js';
 import { registerQueues } from './commands/queues.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerCall } from './commands/call.js';
+import { registerBackfill } from './commands/backfill.js';
 
 /** The package's version; package.json sits two folders up from both src/cli and dist/cli. */
 function packageVersion(): string {
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerQueues(program);
   registerDlq(program);
   registerCall(program);
+  registerBackfill(program);
   registerDemo(program);
   registerSimulate(program);
   return program;

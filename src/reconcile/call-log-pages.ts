@@ -12,6 +12,8 @@ export interface CallLogPage {
   records: RingCentralCallRecord[];
   /** Another page follows (RingCentral's `navigation.nextPage`, or `paging.totalPages`). */
   hasMore: boolean;
+  /** When RingCentral says (it may omit it "for performance reasons"). */
+  totalPages?: number;
 }
 
 interface CallLogResponse {
@@ -53,7 +55,7 @@ export async function fetchCallLogPage(
   const hasMore =
     records.length > 0 &&
     (totalPages !== undefined ? page < totalPages : Boolean(data?.navigation?.nextPage));
-  return { records, hasMore };
+  return { records, hasMore, ...(totalPages !== undefined ? { totalPages } : {}) };
 }
 
 /** The Call Log's records grouped by call (telephonySessionId); records without one are counted apart. */
