@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 export interface Arrival {
   telephonySessionId: string;
   source: string;
+  /** Set on calls read from the Call Log after their notifications were lost. */
+  recoveredBy?: string;
   webhookId: string;
   at: number;
 }
@@ -21,14 +23,15 @@ export async function startCrmReceiver() {
     req.on('end', () => {
       const at = Date.now();
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-        data: { telephonySessionId: string; source: string };
+        data: { telephonySessionId: string; source: string; recoveredBy?: string };
       };
-      const { telephonySessionId, source } = body.data;
+      const { telephonySessionId, source, recoveredBy } = body.data;
       if (first.has(telephonySessionId)) duplicates++;
       else
         first.set(telephonySessionId, {
           telephonySessionId,
           source,
+          ...(recoveredBy ? { recoveredBy } : {}),
           webhookId: String(req.headers['webhook-id']),
           at,
         });

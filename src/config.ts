@@ -210,7 +210,7 @@ const envSchema = z.object({
   /** Each run re-reads calls that started this long before the watermark: covers calls still going on. */
   RECONCILE_OVERLAP_MS: ms(60 * 60 * 1000),
   /** A call that ended less than this long ago is left to the notifications (they may be on their way). */
-  RECONCILE_GRACE_MS: ms(60_000),
+  RECONCILE_GRACE_MS: ms(30_000),
   /** Call Log records per page (RingCentral's maximum is 1000). */
   RECONCILE_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
 });
