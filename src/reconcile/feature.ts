@@ -46,10 +46,12 @@ export function reconcileParts(services: Services, metrics?: ReconcileMetrics) {
 export const reconcileFeature: FeatureFactory = async (services) => {
   const { config } = services;
   const metrics = services.metrics ? createReconcileMetrics(services.metrics.registry) : undefined;
-  const { reconciler } = reconcileParts(services, metrics);
+  const { reconciler, store } = reconcileParts(services, metrics);
   const intervalMs = config.reconcile.intervalMs;
-  if (intervalMs === 0 && config.role !== 'api')
-    await services.queues.maintenance.removeJobScheduler(RECONCILE_JOB);
+  if (config.role !== 'api') {
+    if (intervalMs === 0) await services.queues.maintenance.removeJobScheduler(RECONCILE_JOB);
+    else await store.markEnabled();
+  }
   // Readiness and scrapes read through the fail-fast producer connection.
   const reader = createReconcileStore(services.redis, services.keys);
 

@@ -38,11 +38,17 @@ interface Deps {
 
 /**
  * The period the next scan reads: from the watermark minus the overlap (calls that started before it
- * and ended since), never further back than the horizon the ledger covers, up to now.
+ * and ended since), never further back than the horizon the ledger covers nor than the moment reconcile
+ * was turned on (a first deployment does not deliver the account's past hour: that is back-fill's call),
+ * up to now.
  */
 export function nextScan(state: ReconcileState, settings: Config['reconcile'], now: number): ReconcileCursor {
   if (state.cursor) return state.cursor;
-  const from = Math.max(now - settings.horizonMs, (state.watermark ?? now) - settings.overlapMs);
+  const from = Math.max(
+    now - settings.horizonMs,
+    (state.watermark ?? now) - settings.overlapMs,
+    state.enabledAt ?? -Infinity,
+  );
   return { from, to: now, page: 1, scanned: 0, recovered: 0 };
 }
 

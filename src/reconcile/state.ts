@@ -11,6 +11,8 @@ export interface ReconcileCursor extends CallLogPeriod {
 }
 
 export interface ReconcileState {
+  /** When reconcile was first turned on: earlier calls are back-fill's, never the reconciler's. */
+  enabledAt?: number;
   /** Every call that started before this (minus the overlap) and had ended has been reconciled. */
   watermark?: number;
   cursor?: ReconcileCursor;
@@ -44,6 +46,7 @@ export function createReconcileStore(redis: Redis, keys: Keys) {
             }
           : undefined;
       return {
+        enabledAt: numberOf(raw.enabledAt),
         watermark: numberOf(raw.watermark),
         cursor,
         lastRunAt: numberOf(raw.lastRunAt),
@@ -52,6 +55,11 @@ export function createReconcileStore(redis: Redis, keys: Keys) {
         lastScanned: numberOf(raw.lastScanned),
         lastRecovered: numberOf(raw.lastRecovered),
       };
+    },
+
+    /** Remember when reconcile was first turned on (kept across restarts and later enables). */
+    async markEnabled(now = Date.now()): Promise<void> {
+      await redis.hsetnx(key, 'enabledAt', now);
     },
 
     async saveCursor(cursor: ReconcileCursor, now = Date.now()): Promise<void> {
