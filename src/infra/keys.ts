@@ -70,8 +70,6 @@ export function createKeys(queuePrefix: string) {
     reconcileLock: () => `${ns}:lock:reconcile`,
     /** Where an interrupted `rc-enrich backfill` of one period resumes. */
     backfillCursor: (period: string) => `${ns}:backfill:${period}`,
-    /** The RingCentral account id behind `~`, cached. */
-    accountId: () => `${ns}:account-id`,
     /** Subscription bookkeeping (subscriptions/state.ts). */
     subscription: () => `${ns}:subscription`,
   };

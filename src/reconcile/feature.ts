@@ -1,6 +1,5 @@
 import type { FeatureFactory } from '../features.js';
 import type { Services } from '../services.js';
-import { createAccountIdResolver } from './account.js';
 import { createReconcileMetrics, type ReconcileMetrics } from './metrics.js';
 import { RECONCILE_JOB, createReconciler } from './reconciler.js';
 import { createRecovery } from './recover.js';
@@ -20,7 +19,7 @@ export function reconcileParts(services: Services, metrics?: ReconcileMetrics) {
     ledger: services.ledger,
     deliveries: services.deliveries,
     queues: services.queues,
-    accountId: createAccountIdResolver(services.ringcentral, redis, services.keys),
+    accountId: () => services.account.resolve(),
     logger,
     onRecovered: (reason) => metrics?.recovered(reason),
   });

@@ -6,7 +6,6 @@ import type { DeliveredLedger } from '../deliver/ledger.js';
 import type { DeliveryScheduler } from '../deliver/schedule.js';
 import { matchRecords } from '../enrich/match.js';
 import { deliverJobId, enrichJobId, type Queues } from '../queues.js';
-import type { AccountIdResolver } from './account.js';
 import { groupByCall } from './call-log-pages.js';
 import {
   decideRecovery,
@@ -25,7 +24,8 @@ interface Deps {
   ledger: Pick<DeliveredLedger, 'adaptersWith'>;
   deliveries: Pick<DeliveryScheduler, 'schedule'>;
   queues: Pick<Queues, 'enrich' | 'deliver'>;
-  accountId: AccountIdResolver;
+  /** The account the credentials belong to: the `accountId` the notifications would have carried. */
+  accountId: () => Promise<string>;
   logger: Logger;
   onRecovered?: (reason: RecoveryReason) => void;
 }
@@ -101,7 +101,7 @@ export function createRecovery(deps: Deps) {
     const enriched: EnrichedCall = {
       telephonySessionId,
       sessionId: call?.sessionId || ordered[0]!.sessionId,
-      accountId: call?.accountId || (await deps.accountId(records)),
+      accountId: call?.accountId || (await deps.accountId()),
       source: 'call-log',
       records: ordered,
       parties: call?.parties ?? [],

@@ -64,6 +64,7 @@ describe('backfill', () => {
     const old = await silentCallsOverTwoHours(10);
     const notified = await stack.fake.calls.play({ talkMs: 20 });
     await eventually(async () => sentOnce([notified]));
+    await eventually(async () => notified.callLogVisibleAt! <= Date.now() || undefined);
     const period = { from: Date.now() - 2 * hour - 60_000, to: Date.now() + 1_000 };
 
     const dry = await backfill(service, period, { dryRun: true });
