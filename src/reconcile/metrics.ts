@@ -1,5 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
-import { reuse } from '../infra/metrics.js';
+import { Counter, type Registry } from 'prom-client';
+import { AbsentUntilSet, reuse } from '../infra/metrics.js';
 import { recoveryReasons, type RecoveryReason } from './decide.js';
 import type { ReconcileState } from './state.js';
 
@@ -37,7 +37,7 @@ export function createReconcileMetrics(registry: Registry) {
     registry,
     'rc_enrich_reconcile_lag_seconds',
     () =>
-      new Gauge({
+      new AbsentUntilSet({
         name: 'rc_enrich_reconcile_lag_seconds',
         help: "Age of the reconciler's watermark: how far behind the Call Log it is; absent before the first scan",
         registers,
@@ -47,7 +47,7 @@ export function createReconcileMetrics(registry: Registry) {
     registry,
     'rc_enrich_reconcile_last_success_timestamp_seconds',
     () =>
-      new Gauge({
+      new AbsentUntilSet({
         name: 'rc_enrich_reconcile_last_success_timestamp_seconds',
         help: 'When the reconciler last completed a scan (Unix time); absent before the first',
         registers,
@@ -59,10 +59,10 @@ export function createReconcileMetrics(registry: Registry) {
     recovered: (reason: RecoveryReason) => recovered.inc({ reason }),
     scanned: (records: number) => scanned.inc(records),
     show(state: ReconcileState, now = Date.now()) {
-      if (state.watermark === undefined) lag.reset();
-      else lag.set(Math.max(0, (now - state.watermark) / 1000));
-      if (state.lastSuccessAt === undefined) lastSuccess.reset();
-      else lastSuccess.set(Math.floor(state.lastSuccessAt / 1000));
+      lag.show(state.watermark === undefined ? undefined : Math.max(0, (now - state.watermark) / 1000));
+      lastSuccess.show(
+        state.lastSuccessAt === undefined ? undefined : Math.floor(state.lastSuccessAt / 1000),
+      );
     },
   };
 }
