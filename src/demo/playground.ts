@@ -7,7 +7,7 @@ import {
   type FakeRingCentral,
   type FakeRingCentralOptions,
 } from '../fake-ringcentral/index.js';
-import { freePort } from '../infra/free-port.js';
+import { assertPortFree, freePort } from '../infra/free-port.js';
 import { deletePrefixKeys } from '../infra/prefix-keys.js';
 import { startService, type RunningService } from '../runtime.js';
 import { subscriptionParts } from '../subscriptions/feature.js';
@@ -65,6 +65,7 @@ export async function startPlayground({
   });
   let service: RunningService | undefined;
   try {
+    if (wantedPort !== undefined) await assertPortFree(port, '127.0.0.1');
     service = await startService(config, logger);
     await service.app.listen({ port: config.port, host: config.host });
     // ROLE=all: the service has a RingCentral client.

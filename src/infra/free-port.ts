@@ -11,3 +11,15 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * Throws the listen error (EADDRINUSE, EACCES…) now if `port` cannot be taken, so a command fails before
+ * it starts any work (whose first logs would otherwise come before the one line that says why).
+ */
+export async function assertPortFree(port: number, host: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
