@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { RetryableError } from '../errors.js';
 import type { Keys } from '../infra/keys.js';
-import type { RingCentralClient } from '../ringcentral/client.js';
+import type { RingCentralRequests } from '../ringcentral/client.js';
 import { fetchCallLogPage, type CallLogPeriod } from './call-log-pages.js';
 import { recoveredCount, type PageTally, type Recovery } from './recover.js';
 
@@ -26,7 +26,7 @@ export interface BackfillProgress {
 }
 
 interface Deps {
-  client: RingCentralClient;
+  client: Pick<RingCentralRequests, 'request'>;
   recovery: Recovery;
   redis: Redis;
   keys: Keys;

@@ -1,5 +1,5 @@
 import type { RingCentralCallRecord } from '../calls/types.js';
-import type { RingCentralClient } from '../ringcentral/client.js';
+import type { RingCentralRequests } from '../ringcentral/client.js';
 
 /** A period of the Call Log, by the calls' start time, read page by page. */
 export interface CallLogPeriod {
@@ -32,7 +32,7 @@ interface CallLogResponse {
  * normal path's Call Log lookup delivers.
  */
 export async function fetchCallLogPage(
-  client: RingCentralClient,
+  client: Pick<RingCentralRequests, 'request'>,
   period: CallLogPeriod,
   page: number,
   perPage: number,

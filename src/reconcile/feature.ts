@@ -1,25 +1,41 @@
-import type { FeatureFactory } from '../features.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { createDeliveredLedger } from '../deliver/ledger.js';
+import { createDeliveryScheduler } from '../deliver/schedule.js';
+import type { FeatureFactory } from '../feature.js';
+import { createAccountIdentity } from '../ringcentral/account.js';
+import type { RingCentralRequests } from '../ringcentral/client.js';
 import type { Services } from '../services.js';
 import { createReconcileMetrics, type ReconcileMetrics } from './metrics.js';
 import { RECONCILE_JOB, createReconciler } from './reconciler.js';
 import { createRecovery } from './recover.js';
 import { createReconcileStore, type ReconcileState } from './state.js';
 
+export interface ReconcileDeps {
+  config: Config;
+  logger: Logger;
+  services: Pick<Services, 'redis' | 'workerRedis' | 'keys' | 'queues' | 'callState' | 'story'>;
+  ringcentral: Pick<RingCentralRequests, 'request'>;
+}
+
 /** The pieces reconcile and back-fill share, wired once (the feature, the CLI, tests). */
-export function reconcileParts(services: Services, metrics?: ReconcileMetrics) {
-  const { config, logger } = services;
+export function reconcileParts(
+  { config, logger, services, ringcentral }: ReconcileDeps,
+  metrics?: ReconcileMetrics,
+) {
   // The worker connection rides out a Redis restart: recoveries run right after one.
   const redis = services.workerRedis;
   const store = createReconcileStore(redis, services.keys);
+  const account = createAccountIdentity({ redis: services.redis, keys: services.keys, ringcentral });
   const recovery = createRecovery({
     adapters: config.crm.adapters,
     graceMs: config.reconcile.graceMs,
     callState: services.callState,
-    journey: services.journey,
-    ledger: services.ledger,
-    deliveries: services.deliveries,
+    story: services.story,
+    ledger: createDeliveredLedger(redis, services.keys, config.reconcile.horizonMs),
+    deliveries: createDeliveryScheduler(services.queues, config),
     queues: services.queues,
-    accountId: () => services.account.resolve(),
+    accountId: () => account.resolve(),
     logger,
     onRecovered: (reason) => metrics?.recovered(reason),
   });
@@ -27,7 +43,7 @@ export function reconcileParts(services: Services, metrics?: ReconcileMetrics) {
     config,
     redis,
     keys: services.keys,
-    client: services.ringcentral,
+    client: ringcentral,
     store,
     recovery,
     queues: services.queues,
@@ -42,28 +58,29 @@ export function reconcileParts(services: Services, metrics?: ReconcileMetrics) {
  * the Call Log and delivers what the notifications missed; its state in `/health/ready`, its metrics
  * on `/metrics`. `RECONCILE_INTERVAL_MS=0` turns it off (and removes the schedule).
  */
-export const reconcileFeature: FeatureFactory = async (services) => {
-  const { config } = services;
-  const metrics = services.metrics ? createReconcileMetrics(services.metrics.registry) : undefined;
-  const { reconciler, store } = reconcileParts(services, metrics);
+export const reconcileFeature: FeatureFactory = async (context) => {
+  const { config, logger, ringcentral } = context;
+  const metrics = createReconcileMetrics(context.metrics.registry);
+  const { reconciler, store } = reconcileParts({ config, logger, services: context, ringcentral }, metrics);
   const intervalMs = config.reconcile.intervalMs;
   if (config.role !== 'api') {
-    if (intervalMs === 0) await services.queues.maintenance.removeJobScheduler(RECONCILE_JOB);
+    if (intervalMs === 0) await context.queues.maintenance.removeJobScheduler(RECONCILE_JOB);
     else await store.markEnabled();
   }
   // Readiness and scrapes read through the fail-fast producer connection.
-  const reader = createReconcileStore(services.redis, services.keys);
+  const reader = createReconcileStore(context.redis, context.keys);
 
   return {
     name: 'reconcile',
-    maintenance: {
-      [RECONCILE_JOB]: {
+    maintenance: [
+      {
+        name: RECONCILE_JOB,
         handler: () => reconciler.run(),
         ...(intervalMs > 0 ? { everyMs: intervalMs } : {}),
       },
-    },
+    ],
     readiness: async () => ({ reconcile: describeReconcile(await reader.read(), intervalMs) }),
-    refreshMetrics: async () => metrics?.show(await reader.read()),
+    refreshMetrics: async () => metrics.show(await reader.read()),
   };
 };
 

@@ -5,7 +5,7 @@ import { RetryableError } from '../errors.js';
 import type { Keys } from '../infra/keys.js';
 import { runExclusive } from '../infra/redis-lock.js';
 import type { Queues } from '../queues.js';
-import type { RingCentralClient } from '../ringcentral/client.js';
+import type { RingCentralRequests } from '../ringcentral/client.js';
 import { fetchCallLogPage } from './call-log-pages.js';
 import type { ReconcileMetrics } from './metrics.js';
 import { recoveredCount, type Recovery } from './recover.js';
@@ -28,7 +28,7 @@ interface Deps {
   config: Config;
   redis: Redis;
   keys: Keys;
-  client: RingCentralClient;
+  client: Pick<RingCentralRequests, 'request'>;
   store: ReconcileStore;
   recovery: Recovery;
   queues: Pick<Queues, 'maintenance'>;

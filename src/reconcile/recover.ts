@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { CallMeta, CallState } from '../calls/call-state.js';
-import type { Journey } from '../calls/journey.js';
+import type { Story } from '../calls/story.js';
 import type { EnrichedCall, RecoveredBy, RingCentralCallRecord } from '../calls/types.js';
 import type { DeliveredLedger } from '../deliver/ledger.js';
 import type { DeliveryScheduler } from '../deliver/schedule.js';
@@ -20,7 +20,7 @@ interface Deps {
   adapters: string[];
   graceMs: number;
   callState: Pick<CallState, 'get' | 'markRecovered'>;
-  journey: Pick<Journey, 'add'>;
+  story: Pick<Story, 'add'>;
   ledger: Pick<DeliveredLedger, 'adaptersWith'>;
   deliveries: Pick<DeliveryScheduler, 'schedule'>;
   queues: Pick<Queues, 'enrich' | 'deliver'>;
@@ -111,7 +111,7 @@ export function createRecovery(deps: Deps) {
     };
     // The story first, so `rc-enrich call` reads in order; then the deliveries (job ids dedupe a re-run);
     // then "done", so a notification arriving late schedules no second lookup.
-    await deps.journey.add(telephonySessionId, {
+    await deps.story.add(telephonySessionId, {
       step: 'recovered',
       via,
       reason,

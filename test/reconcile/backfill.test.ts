@@ -4,6 +4,7 @@ import type { FakeCall } from '../../src/fake-ringcentral/index.js';
 import { runBackfill, type BackfillProgress } from '../../src/reconcile/backfill.js';
 import { reconcileParts } from '../../src/reconcile/feature.js';
 import type { RunningService } from '../../src/runtime.js';
+import { createLogger } from '../../src/infra/logger.js';
 import { eventually } from '../helpers/config.js';
 import { emptyWorkingDir, entryArgs } from '../helpers/entry-process.js';
 import { deliveredCalls, startStack, type Stack } from '../helpers/stack.js';
@@ -23,14 +24,15 @@ function backfill(
   period: { from: number; to: number },
   options: { dryRun?: boolean; onProgress?: (p: BackfillProgress) => void } = {},
 ) {
-  const { services } = service;
+  const { services, config } = service;
+  const ringcentral = service.ringcentral!;
   return runBackfill(
     {
-      client: services.ringcentral,
-      recovery: reconcileParts(services).recovery,
+      client: ringcentral,
+      recovery: reconcileParts({ config, logger: createLogger('silent'), services, ringcentral }).recovery,
       redis: services.workerRedis,
       keys: services.keys,
-      pageSize: services.config.reconcile.pageSize,
+      pageSize: config.reconcile.pageSize,
       wait: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 500))),
     },
     period,

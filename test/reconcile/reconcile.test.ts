@@ -3,6 +3,8 @@ import { formatCallStory } from '../../src/monitoring/call-story-format.js';
 import { loadCallStory } from '../../src/monitoring/call-story.js';
 import { sample } from '../monitoring/helpers.js';
 import type { EnrichedCall } from '../../src/calls/types.js';
+import { createDeliveredLedger } from '../../src/deliver/ledger.js';
+import { createDeliveryScheduler } from '../../src/deliver/schedule.js';
 import { deliverJobId } from '../../src/queues.js';
 import { eventually } from '../helpers/config.js';
 import { deliveredCalls, startStack, type Stack } from '../helpers/stack.js';
@@ -103,14 +105,16 @@ describe('reconcile › lost notifications', () => {
     stack = await startStack({ env: reconcileEnv });
     const call = await stack.fake.calls.play({ talkMs: 50 });
     await expectEachDeliveredOnce(stack, [call]);
-    const { queues, ledger } = stack.services[0]!.services;
+    const { services, config } = stack.services[0]!;
+    const { queues } = services;
+    const ledger = createDeliveredLedger(services.workerRedis, services.keys, config.reconcile.horizonMs);
     // Completed deliver jobs are removed after a day; the ledger keeps the fact for the horizon.
     const job = await queues.deliver.getJob(deliverJobId('webhook', call.telephonySessionId));
     await job!.remove();
     expect(await ledger.get('webhook', call.telephonySessionId)).toMatchObject({ outcome: 'delivered' });
 
     await expectEachDeliveredOnce(stack, [call]); // another full scan: nothing re-sent
-    await stack.services[0]!.services.deliveries.schedule({
+    await createDeliveryScheduler(queues, config).schedule({
       ...(deliveredCalls(stack.crm).get(call.telephonySessionId) as unknown as EnrichedCall),
       recoveredBy: 'backfill',
     });

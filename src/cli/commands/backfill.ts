@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { runBackfill, type BackfillProgress } from '../../reconcile/backfill.js';
 import { backfillSummary, progressBar, progressLine } from '../../reconcile/backfill-format.js';
 import { reconcileParts } from '../../reconcile/feature.js';
-import { CliError, action, loadCliConfig, withServices } from '../context.js';
+import { createMetrics } from '../../infra/metrics.js';
+import { createRingCentralClient } from '../../ringcentral/client.js';
+import { CliError, action, cliLogger, loadCliConfig, withServices } from '../context.js';
 
 interface Options {
   since: string;
@@ -52,11 +54,20 @@ export function registerBackfill(program: Command) {
           else process.stderr.write(`${progressLine(progress, waitingMs)}\n`);
         };
         const progress = await withServices(config, async (services) => {
-          await services.ringcentral.ensureLoggedIn();
-          const { recovery } = reconcileParts(services);
+          const logger = cliLogger(config);
+          const ringcentral = createRingCentralClient({
+            config: config.ringcentral,
+            redis: services.workerRedis,
+            keys: services.keys,
+            logger,
+            // A command's counters are never scraped: a registry of its own.
+            metrics: createMetrics({ defaultMetrics: false }),
+          });
+          await ringcentral.ensureLoggedIn();
+          const { recovery } = reconcileParts({ config, logger, services, ringcentral });
           return runBackfill(
             {
-              client: services.ringcentral,
+              client: ringcentral,
               recovery,
               redis: services.workerRedis,
               keys: services.keys,
