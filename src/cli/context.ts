@@ -1,6 +1,8 @@
 import { ConfigError, parseConfig, type Config } from '../config.js';
 import { readEnvironment } from '../environment.js';
 import { createLogger, type Logger } from '../infra/logger.js';
+import { createMetrics } from '../infra/metrics.js';
+import { createRingCentralClient } from '../ringcentral/client.js';
 import { RedisUnavailableError } from '../infra/redis.js';
 import { createServices, type Services } from '../services.js';
 import { LoginError, PermanentError, ReauthenticateError, RetryableError } from '../errors.js';
@@ -59,4 +61,16 @@ export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
       process.exitCode = 1;
     }
   };
+}
+
+/** A RingCentral client for one command, on the shared token in Redis. */
+export function cliRingCentral(config: Config, services: Services, logger: Logger) {
+  return createRingCentralClient({
+    config: config.ringcentral,
+    redis: services.workerRedis,
+    keys: services.keys,
+    logger,
+    // A command's counters are never scraped; the client counts into a registry of its own.
+    metrics: createMetrics({ defaultMetrics: false }),
+  });
 }

@@ -1,11 +1,9 @@
 import type { Config } from '../config.js';
 import { LoginError, ReauthenticateError, RetryableError } from '../errors.js';
-import { createMetrics } from '../infra/metrics.js';
-import { createRingCentralClient } from '../ringcentral/client.js';
 import type { Services } from '../services.js';
 import { subscriptionParts } from '../subscriptions/feature.js';
 import { webhookAddress } from '../webhook/path.js';
-import { CliError, cliLogger, withServices } from './context.js';
+import { CliError, cliLogger, cliRingCentral, withServices } from './context.js';
 
 /** Where a command writes: answers to stdout, warnings to stderr. Tests pass their own. */
 export interface Output {
@@ -73,14 +71,7 @@ export async function withSubscriptions<T>(
 ): Promise<T> {
   return withServices(config, async (services) => {
     const logger = cliLogger(config);
-    const ringcentral = createRingCentralClient({
-      config: config.ringcentral,
-      redis: services.workerRedis,
-      keys: services.keys,
-      logger,
-      // A command's counters are never scraped; the client counts into a registry of its own.
-      metrics: createMetrics({ defaultMetrics: false }),
-    });
+    const ringcentral = cliRingCentral(config, services, logger);
     try {
       return await fn(subscriptionParts({ ...services, config, logger, ringcentral }), services);
     } catch (err) {

@@ -2,9 +2,7 @@ import type { Command } from 'commander';
 import { runBackfill, type BackfillProgress } from '../../reconcile/backfill.js';
 import { backfillSummary, progressBar, progressLine } from '../../reconcile/backfill-format.js';
 import { reconcileParts } from '../../reconcile/feature.js';
-import { createMetrics } from '../../infra/metrics.js';
-import { createRingCentralClient } from '../../ringcentral/client.js';
-import { CliError, action, cliLogger, loadCliConfig, withServices } from '../context.js';
+import { CliError, action, cliLogger, cliRingCentral, loadCliConfig, withServices } from '../context.js';
 
 interface Options {
   since: string;
@@ -55,14 +53,7 @@ export function registerBackfill(program: Command) {
         };
         const progress = await withServices(config, async (services) => {
           const logger = cliLogger(config);
-          const ringcentral = createRingCentralClient({
-            config: config.ringcentral,
-            redis: services.workerRedis,
-            keys: services.keys,
-            logger,
-            // A command's counters are never scraped: a registry of its own.
-            metrics: createMetrics({ defaultMetrics: false }),
-          });
+          const ringcentral = cliRingCentral(config, services, logger);
           await ringcentral.ensureLoggedIn();
           const { recovery } = reconcileParts({ config, logger, services, ringcentral });
           return runBackfill(
