@@ -9,7 +9,7 @@ import { formatCallStory } from '../../src/monitoring/call-story-format.js';
 import { loadCallStory } from '../../src/monitoring/call-story.js';
 import { startService, type RunningService } from '../../src/runtime.js';
 import { cleanupPrefix, eventually, testConfig } from '../helpers/config.js';
-import { sample, startReceiver, webhookEnv, type Receiver } from './helpers.js';
+import { sample, startReceiver, webhookEnv, type Receiver } from '../monitoring/helpers.js';
 
 const token = 'test-verification-token';
 let fake: FakeRingCentral;

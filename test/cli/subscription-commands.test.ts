@@ -8,7 +8,7 @@ import { checkSettings } from '../../src/cli/subscription-support.js';
 import { createMetrics } from '../../src/infra/metrics.js';
 import { createRingCentralClient } from '../../src/ringcentral/client.js';
 import { createServices } from '../../src/services.js';
-import { captureOutput, startHarness, type Harness } from './harness.js';
+import { captureOutput, startHarness, type Harness } from '../subscriptions/harness.js';
 
 const tenYearsMs = 315_360_000 * 1000;
 let h: Harness;

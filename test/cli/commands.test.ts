@@ -11,7 +11,7 @@ import { startService, type RunningService } from '../../src/runtime.js';
 import { cleanupPrefix, eventually, redisUrl, testConfig } from '../helpers/config.js';
 import { emptyWorkingDir, entryArgs } from '../helpers/entry-process.js';
 import { newTelephonySessionId } from '../helpers/notifications.js';
-import { enrichedCall, startReceiver, webhookEnv, type Receiver } from './helpers.js';
+import { enrichedCall, startReceiver, webhookEnv, type Receiver } from '../monitoring/helpers.js';
 
 interface Run {
   code: number;
