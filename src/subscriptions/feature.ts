@@ -76,9 +76,28 @@ export const subscriptionFeature: FeatureFactory = (context) => {
   return feature;
 };
 
-/** What `/health/ready` says; it never fails readiness on its own (notifications may be paused on purpose). */
+/**
+ * What `/health/ready` says; it never fails readiness on its own (notifications may be paused on
+ * purpose). Anyone can read it, so it carries no ids and no error text (RingCentral's own words may
+ * name hosts and accounts): `rc-enrich subscriptions` shows those to the operator.
+ */
 function describe(snapshot: SubscriptionSnapshot | undefined, publicUrl: string | undefined) {
   if (!publicUrl) return { state: 'unmanaged', reason: 'PUBLIC_URL is not set' };
   if (!snapshot) return { state: 'unknown', reason: 'not checked yet' };
-  return snapshot;
+  const { state, expiresAt, checkedAt, lastAction, lastError } = snapshot;
+  return {
+    state,
+    expiresAt,
+    checkedAt,
+    ...(lastAction
+      ? {
+          lastAction: {
+            action: lastAction.action,
+            at: lastAction.at,
+            previousState: lastAction.previousState,
+          },
+        }
+      : {}),
+    lastCheckFailed: lastError !== undefined,
+  };
 }

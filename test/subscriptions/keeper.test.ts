@@ -69,10 +69,17 @@ describe('keeper › blacklisted subscription', () => {
     expect(await metricValue('rc_enrich_subscription_repairs_total', { action: 'recreated' })).toBe(1);
     expect(await metricValue('rc_enrich_subscription_state', { state: 'active' })).toBe(1);
     expect(await metricValue('rc_enrich_subscription_state', { state: 'blacklisted' })).toBe(0);
-    expect(await readiness()).toMatchObject({
+    const ready = await readiness();
+    expect(ready).toMatchObject({
       state: 'active',
+      lastAction: { action: 'recreated', previousState: 'blacklisted' },
+    });
+    // /health/ready answers anyone: no ids there; the operator's store (and CLI) has them.
+    expect(JSON.stringify(ready)).not.toContain(left[0]!.id);
+    expect(JSON.stringify(ready)).not.toContain(old);
+    expect((await parts.store.read()).snapshot).toMatchObject({
       id: left[0]!.id,
-      lastAction: { action: 'recreated', previousState: 'blacklisted', previousId: old },
+      lastAction: { previousId: old },
     });
   });
 });
@@ -141,8 +148,11 @@ describe('keeper › repair fails', () => {
     expect(error).toBeInstanceOf(UnrecoverableError);
     expect((error as Error).message).toMatch(/RingCentral could not reach .*\/webhooks\/ringcentral/);
     const reported = await readiness();
-    expect(reported).toMatchObject({ state: 'blacklisted', blacklistedReason: 'Read timed out' });
-    expect(reported.lastError).toMatch(/could not reach/);
+    expect(reported).toEqual(expect.objectContaining({ state: 'blacklisted', lastCheckFailed: true }));
+    expect(JSON.stringify(reported)).not.toMatch(/could not reach|Read timed out/);
+    const stored = (await parts.store.read()).snapshot;
+    expect(stored).toMatchObject({ state: 'blacklisted', blacklistedReason: 'Read timed out' });
+    expect(stored?.lastError).toMatch(/could not reach/);
     const scraped = await h.running!.app.inject({ url: '/metrics' });
     expect(scraped.body).toContain('rc_enrich_subscription_state{state="blacklisted"} 1');
   });

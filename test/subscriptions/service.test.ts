@@ -32,7 +32,8 @@ describe('service › renewal reminder', () => {
       const reported = ready.json().checks.subscription;
       return ready.statusCode === 200 && reported.lastAction?.action === 'renewed' ? reported : undefined;
     });
-    expect(subscription).toMatchObject({ state: 'active', id });
+    expect(subscription).toMatchObject({ state: 'active' });
+    expect(JSON.stringify(subscription)).not.toContain(id);
     expect(harness.fake.subscriptions.list().map((sub) => sub.id)).toEqual([id]);
   });
 });
@@ -93,12 +94,14 @@ describe('service › scheduled check (BullMQ job scheduler)', () => {
     });
     const checks = await eventually(async () => {
       const body = (await harness.running!.app.inject({ url: '/health/ready' })).json();
-      return body.checks.subscription.id === replacement.id ? body.checks : undefined;
+      return body.checks.subscription.lastAction?.action === 'recreated' ? body.checks : undefined;
     });
     expect(checks.subscription).toMatchObject({
       state: 'active',
-      lastAction: { action: 'recreated', previousState: 'blacklisted', previousId: old },
+      lastAction: { action: 'recreated', previousState: 'blacklisted' },
     });
+    expect(JSON.stringify(checks)).not.toContain(old);
+    expect(JSON.stringify(checks)).not.toContain(replacement.id);
     const metrics = (await harness.running!.app.inject({ url: '/metrics' })).body;
     expect(metrics).toContain('rc_enrich_subscription_repairs_total{action="recreated"} 1');
     expect(metrics).toContain('rc_enrich_subscription_state{state="active"} 1');
