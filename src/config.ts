@@ -138,7 +138,19 @@ const envSchema = z.object({
   LATE_DATA_CHECK_INTERVAL_MS: positive(60_000),
 
   ADMIN_USER: z.string().default('admin'),
-  ADMIN_PASSWORD: optionalString,
+  /** Basic auth has no second factor: the password must resist guessing (failures are throttled too). */
+  ADMIN_PASSWORD: optionalString.pipe(
+    z
+      .string()
+      .min(12, 'ADMIN_PASSWORD must be at least 12 characters, e.g. `openssl rand -base64 18`')
+      .optional(),
+  ),
+  /**
+   * Failed authentications (dashboard logins, wrong Verification-Token) allowed per client address in
+   * AUTH_FAILURES_WINDOW_MS; past that the address gets 429 until the window ends.
+   */
+  AUTH_FAILURES_MAX: positive(10),
+  AUTH_FAILURES_WINDOW_MS: positive(10 * 60 * 1000),
   /** Dashboard read-only mode: queues can be browsed but no job retried, removed or added (HTTP 405). */
   ADMIN_READ_ONLY: z
     .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'ADMIN_READ_ONLY must be true or false' })
@@ -293,6 +305,7 @@ export function parseConfig(env: Record<string, string | undefined>) {
         : undefined,
     },
     admin: { user: e.ADMIN_USER, password: e.ADMIN_PASSWORD, readOnly: e.ADMIN_READ_ONLY },
+    authFailures: { max: e.AUTH_FAILURES_MAX, windowMs: e.AUTH_FAILURES_WINDOW_MS },
     enrich: {
       visibilityDelayMs: e.ENRICH_VISIBILITY_DELAY_MS,
       activeWindowMs: e.ENRICH_ACTIVE_WINDOW_MS,

@@ -113,6 +113,7 @@ export async function startService(
               intake,
               metrics,
               redisReachable: () => services.redis.status === 'ready',
+              failures: config.authFailures,
               onRenewalReminder: renewalReminders(loaded),
             },
       plugins: [

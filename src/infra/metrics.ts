@@ -16,7 +16,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     registry,
     webhookRequests: new Counter({
       name: 'rc_enrich_webhook_requests_total',
-      help: 'Webhook requests received, by outcome (accepted, duplicate, other-account, handshake, reminder, ignored, unauthorized, invalid, unrecorded, error)',
+      help: 'Webhook requests received, by outcome (accepted, duplicate, other-account, handshake, reminder, ignored, unauthorized, throttled, invalid, unrecorded, error)',
       labelNames: ['outcome'] as const,
       registers,
     }),

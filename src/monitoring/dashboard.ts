@@ -2,8 +2,10 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import fastifyBasicAuth from '@fastify/basic-auth';
+import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import type { Story } from '../calls/story.js';
+import { createFailureThrottle, type FailureThrottleSettings } from '../http/failure-throttle.js';
 import { sameSecret } from '../infra/same-secret.js';
 import type { Queues } from '../queues.js';
 import { replayHooks } from './dashboard-hooks.js';
@@ -19,13 +21,15 @@ export interface DashboardOptions {
   password: string;
   /** Browse only: Bull Board refuses every write endpoint with 405 and hides the buttons. */
   readOnly: boolean;
+  /** Failed logins allowed per client address and window (AUTH_FAILURES_*). */
+  failures: FailureThrottleSettings;
 }
 
 /**
  * Bull Board over every queue at /admin/queues, behind HTTP basic auth. Everything lives in one
  * encapsulated context with that prefix, so the auth hook covers the dashboard and nothing else.
  */
-export function dashboardPlugin({ queues, story, user, password, readOnly }: DashboardOptions) {
+export function dashboardPlugin({ queues, story, user, password, readOnly, failures }: DashboardOptions) {
   const serverAdapter = new FastifyAdapter().setBasePath(dashboardPath);
   const adapters = [queues.enrich, queues.deliver, queues.maintenance].map((queue) => {
     const adapter = new BullMQAdapter(queue, { readOnlyMode: readOnly, allowRetries: !readOnly });
@@ -46,20 +50,48 @@ export function dashboardPlugin({ queues, story, user, password, readOnly }: Das
   return async (app: FastifyInstance) => {
     await app.register(
       async (scope) => {
+        // Anti-framing (clickjacking), no MIME sniffing, no referrer, and a CSP that fits Bull Board's
+        // page (its own scripts and styles, some inline). Only in this scope: the API answers JSON.
+        await scope.register(fastifyHelmet, {
+          contentSecurityPolicy: {
+            useDefaults: false,
+            directives: {
+              defaultSrc: ["'self'"],
+              scriptSrc: ["'self'", "'unsafe-inline'"],
+              styleSrc: ["'self'", "'unsafe-inline'"],
+              imgSrc: ["'self'", 'data:'],
+              fontSrc: ["'self'", 'data:'],
+              connectSrc: ["'self'"],
+              objectSrc: ["'none'"],
+              baseUri: ["'self'"],
+              formAction: ["'self'"],
+              frameAncestors: ["'none'"],
+            },
+          },
+          frameguard: { action: 'deny' },
+          referrerPolicy: { policy: 'no-referrer' },
+        });
+        const throttle = await createFailureThrottle(scope, failures);
         await scope.register(fastifyBasicAuth, {
           authenticate: { realm: 'rc-enrich' },
           async validate(givenUser, givenPassword) {
             if (!credentialsMatch(givenUser, givenPassword, user, password)) throw new Error('Unauthorized');
           },
         });
-        // The recipe's form: answer 401 here rather than through Bull Board's error handler.
-        scope.addHook('onRequest', (request, reply, done) => {
-          scope.basicAuth(request, reply, (err?: Error) => {
-            if (!err) return done();
-            void reply
-              .code(401)
-              .send({ statusCode: 401, error: 'Unauthorized', message: 'Dashboard credentials required' });
-          });
+        // The recipe's form: answer 401 here rather than through Bull Board's error handler. An address
+        // that failed too often is refused before its credentials are even looked at.
+        scope.addHook('onRequest', async (request, reply) => {
+          if (await throttle.refused(request, reply)) return reply;
+          const failed = await new Promise<boolean>((resolve) =>
+            scope.basicAuth(request, reply, (err?: Error) => resolve(Boolean(err))),
+          );
+          if (!failed) return;
+          // A request with no credentials at all is the browser asking for the login prompt, not a guess.
+          if (request.headers.authorization !== undefined) await throttle.failed(request);
+          return reply
+            .code(401)
+            .header('WWW-Authenticate', 'Basic realm="rc-enrich"')
+            .send({ statusCode: 401, error: 'Unauthorized', message: 'Dashboard credentials required' });
         });
         await scope.register(serverAdapter.registerPlugin());
       },

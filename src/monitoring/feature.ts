@@ -22,6 +22,7 @@ export const monitoringFeature: FeatureFactory = ({ config, logger, metrics, que
       user: config.admin.user,
       password: config.admin.password,
       readOnly: config.admin.readOnly,
+      failures: config.authFailures,
     }),
   ];
   return feature;

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from '@fastify/type-provider-zod';
 import type { CallIntake } from '../calls/intake.js';
+import { createFailureThrottle, type FailureThrottleSettings } from '../http/failure-throttle.js';
 import type { Metrics } from '../infra/metrics.js';
 import {
   describeIssues,
@@ -26,6 +27,8 @@ export interface WebhookRouteOptions {
    * Call Log once Redis is back.
    */
   redisReachable?: () => boolean;
+  /** Wrong Verification-Tokens allowed per client address and window (AUTH_FAILURES_*). */
+  failures: FailureThrottleSettings;
   /** Called for RingCentral's subscription renewal reminders (see subscription keeper). */
   onRenewalReminder?: (notification: Notification) => Promise<void>;
 }
@@ -44,6 +47,7 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteO
     count((error.statusCode ?? 500) >= 500 ? 'error' : 'invalid');
     throw error;
   });
+  const throttle = await createFailureThrottle(app, options.failures);
 
   // onRequest runs before the body is read: the handshake (an empty body) is answered at once, and a
   // request without our token is refused before we spend anything parsing it.
@@ -59,6 +63,13 @@ export async function webhookRoutes(app: FastifyInstance, options: WebhookRouteO
     }
     const verdict = verify(request.headers['verification-token']);
     if (verdict !== 'ok') {
+      // Only wrong tokens are throttled: RingCentral's requests carry the right one and always pass,
+      // even when they share an address (a proxy) with someone guessing.
+      if (await throttle.refused(request, reply)) {
+        count('throttled');
+        return reply;
+      }
+      await throttle.failed(request);
       count('unauthorized');
       const status = verdict === 'missing' ? 401 : 403;
       const message =

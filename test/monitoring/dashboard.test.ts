@@ -196,3 +196,42 @@ describe('dashboard › job data formatter', () => {
     });
   });
 });
+
+describe('dashboard › guessing', () => {
+  it('refuses an address with 429 after AUTH_FAILURES_MAX wrong passwords, even with the right one; others still get in', async () => {
+    const { app } = await start({ AUTH_FAILURES_MAX: '3', AUTH_FAILURES_WINDOW_MS: '60000' });
+    const attempt = (pass: string, remoteAddress = '203.0.113.7') =>
+      app.inject({
+        url: '/admin/queues/api/queues',
+        remoteAddress,
+        headers: { authorization: basic('admin', pass) },
+      });
+    // Asking without credentials (the browser's first request) is not a failed guess.
+    for (let i = 0; i < 5; i++)
+      expect((await app.inject({ url: '/admin/queues', remoteAddress: '203.0.113.7' })).statusCode).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await attempt(`guess-${i}`)).statusCode).toBe(401);
+    const refused = await attempt(password);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await attempt(password, '198.51.100.9')).statusCode).toBe(200);
+  });
+
+  it('sends anti-framing and other security headers on the dashboard', async () => {
+    const { app } = await start();
+    const page = await app.inject({
+      url: '/admin/queues',
+      headers: { authorization: basic('admin', password) },
+    });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(String(page.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+  });
+
+  it('a short ADMIN_PASSWORD stops the start with a message naming it', () => {
+    expect(() => testConfig({ ADMIN_PASSWORD: 'hunter2' })).toThrow(
+      /ADMIN_PASSWORD must be at least 12 characters/,
+    );
+  });
+});
