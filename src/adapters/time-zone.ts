@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ExtensionDirectory } from './types.js';
+import type { ExtensionDirectory } from './directory.js';
 
 /**
  * CRM fields that hold a date (Salesforce's Task `ActivityDate`) want the day the call happened where the

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EnrichedCall } from '../calls/types.js';
+import type { ExtensionDirectory } from './directory.js';
 import type { CallOutcome } from './outcome.js';
 import type { OwnerMap } from './owners/map-file.js';
 import type { OwnerDecision } from './owners/ownership.js';
@@ -93,23 +94,7 @@ export interface AdapterOptions {
   timeZone?: string;
 }
 
-/** An extension as RingCentral's extension info describes it (only what owner mapping reads). */
-export interface ExtensionInfo {
-  id: string;
-  /** RingCentral's extension type: `User`, `IvrMenu`, `Department` (a call queue), … */
-  type?: string;
-  name?: string;
-  extensionNumber?: string;
-  /** The contact email, lower case: how a RingCentral user is matched to a CRM user. */
-  email?: string;
-}
-
-/** RingCentral facts adapters may ask for; cached, and outside the Heavy budget the call lookups use. */
-export interface ExtensionDirectory {
-  /** Undefined when RingCentral does not know the extension; throws when RingCentral cannot be asked. */
-  extension(extensionId: string): Promise<ExtensionInfo | undefined>;
-  /** The account's time zone name as RingCentral holds it (IANA, e.g. `America/Los_Angeles`), if any. */
-  accountTimeZone(): Promise<string | undefined>;
-}
+// Defined in directory.ts (which imports nothing of this file), part of the contract all the same.
+export type { ExtensionDirectory, ExtensionInfo } from './directory.js';
 
 export type AdapterFactory = (options: AdapterOptions) => CrmAdapter | Promise<CrmAdapter>;

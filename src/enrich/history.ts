@@ -1,6 +1,9 @@
 import type { ListingKind } from './listing-store.js';
-import type { LookupOutcome } from './plan.js';
+import type { LookupResult } from './shared-listing.js';
 import { LoginError, ReauthenticateError, RetryableError } from '../errors.js';
+
+/** What a lookup came back with: RingCentral's answer (or the shared listing's "not yet"), or what it threw. */
+export type LookupOutcome = { result: LookupResult } | { error: unknown };
 
 /** What earlier runs of a call's job saw in one source. */
 export interface SourceHistory {

@@ -1,9 +1,8 @@
 import type { CallMeta } from '../calls/call-state.js';
 import type { CallSource, RingCentralCallRecord } from '../calls/types.js';
 import { LoginError, PermanentError, ReauthenticateError, RetryableError } from '../errors.js';
-import type { EnrichJobData } from '../queues.js';
+import type { LookupHistory, LookupOutcome } from './history.js';
 import type { ListingKind } from './listing-store.js';
-import type { LookupResult } from './shared-listing.js';
 
 /**
  * What one run of a call's enrich job decides, as values: the processor (enrich/processor.ts) only
@@ -38,7 +37,11 @@ export const defaultLookupLimits: LookupLimits = { loginRetryMs: 60_000, retryMs
 const reopenedRecheckMs = 30_000;
 
 /** The job's own facts the plan reads: a dead-letter replay and what earlier runs saw. */
-export type LookupJob = Pick<EnrichJobData, 'replayedAt' | 'lookups'>;
+export interface LookupJob {
+  /** Set by a dead-letter replay: the Call Log is tried again for a full window from this time. */
+  replayedAt?: number;
+  lookups?: LookupHistory;
+}
 
 export type WaitReason = 'reopened' | 'visibility' | 'next-listing' | 'retry-later' | 'login';
 
@@ -98,8 +101,7 @@ export function planLookup(call: CallMeta, job: LookupJob, windows: LookupWindow
   return { action: 'not-found' };
 }
 
-/** What a lookup came back with: RingCentral's answer (or the shared listing's "not yet"), or what it threw. */
-export type LookupOutcome = { result: LookupResult } | { error: unknown };
+export type { LookupOutcome } from './history.js';
 
 export type LookupStep =
   | { action: 'finish'; source: CallSource; records: RingCentralCallRecord[] }

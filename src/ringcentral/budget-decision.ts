@@ -1,5 +1,14 @@
 import { capRetryAfter } from '../infra/retry-after-cap.js';
-import type { ApiGroup, RequestPriority } from './budget.js';
+
+/** RingCentral's rate-limit groups. */
+export type ApiGroup = 'Heavy' | 'Medium' | 'Light' | 'Auth';
+
+/**
+ * Who is asking for a slot in a rate group, most urgent first: a lookup for a call whose record is due
+ * in Active Calls, a Call Log lookup for calls that need one, then background work (reconcile,
+ * back-fill, recording downloads) that must never make a due lookup wait.
+ */
+export type RequestPriority = 'due' | 'lookup' | 'background';
 
 /** Most urgent first: a waiting request holds back every less urgent one. */
 export const priorityRank: Record<RequestPriority, number> = { due: 0, lookup: 1, background: 2 };

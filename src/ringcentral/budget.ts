@@ -8,18 +8,14 @@ import {
   snapshotOf,
   type BudgetSnapshot,
   type BudgetState,
+  type ApiGroup,
   type Claim,
+  type RequestPriority,
 } from './budget-decision.js';
 
-export type ApiGroup = 'Heavy' | 'Medium' | 'Light' | 'Auth';
+// The types live with the pure decisions (budget-decision.ts), which must not import this file.
+export type { ApiGroup, RequestPriority } from './budget-decision.js';
 export const apiGroups: readonly ApiGroup[] = ['Heavy', 'Medium', 'Light', 'Auth'];
-
-/**
- * Who is asking for a slot in a rate group, most urgent first: a lookup for a call whose record is due
- * in Active Calls, a Call Log lookup for calls that need one, then background work (reconcile,
- * back-fill, recording downloads) that must never make a due lookup wait.
- */
-export type RequestPriority = 'due' | 'lookup' | 'background';
 
 export interface BudgetLimits {
   limit: number;

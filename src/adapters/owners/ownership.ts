@@ -10,7 +10,8 @@ import {
 } from '../legs.js';
 import type { OutcomeMap } from '../outcome.js';
 import type { CallSummary } from '../summary.js';
-import type { AdapterOptions, ExtensionInfo } from '../types.js';
+import type { ExtensionDirectory, ExtensionInfo } from '../directory.js';
+import type { OwnerMap } from './map-file.js';
 
 /** Where the record's owner came from: the admin's map, an email match, the fallback, or nobody. */
 export type OwnerSource = 'map' | 'email' | 'fallback' | 'none';
@@ -31,7 +32,7 @@ interface Deps {
   adapter: string;
   /** What the CRM calls a user, for messages: "HubSpot owner", "Salesforce user". */
   userNoun: string;
-  options: Pick<AdapterOptions, 'directory' | 'ownerMap'>;
+  options: { directory?: ExtensionDirectory; ownerMap?: OwnerMap };
   fallbackOwnerId?: string;
   /** The setting that holds the fallback, named in messages. */
   fallbackSetting: string;
