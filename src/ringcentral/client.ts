@@ -130,7 +130,7 @@ export function createRingCentralClient({ config: rc, redis, keys, logger, metri
     if (!(error instanceof RetryableError) || error.retryAfterMs === undefined) return error;
     const { ms, askedMs } = capRetryAfter(error.retryAfterMs, rc.heavy.maxRetryAfterMs);
     if (askedMs === undefined) return error;
-    metrics?.retryAfterCapped.inc({ target: 'ringcentral' });
+    metrics.retryAfterCapped.inc({ target: 'ringcentral' });
     logger.warn(
       { group, retryAfterMs: askedMs, cappedToMs: ms },
       'RingCentral asked to wait longer than RC_MAX_RETRY_AFTER_MS: waiting the cap instead',
