@@ -160,10 +160,20 @@ const envSchema = z.object({
   // Enrichment timing. RingCentral's real figures are the defaults; tests and the demo shrink them.
   /** Wait after a call ends before the first Active Calls lookup (records show 3–10 s after the end). */
   ENRICH_VISIBILITY_DELAY_MS: ms(3_000),
+  /** Latest a record is expected in Active Calls after its call ends, until matches teach better. */
+  ENRICH_VISIBILITY_MAX_MS: ms(10_000),
   /** How long after the end a call is looked for in Active Calls (RingCentral keeps it ~120 s). */
   ENRICH_ACTIVE_WINDOW_MS: ms(115_000),
-  /** Minimum gap between two Active Calls listings of one account; leaves Heavy budget for the Call Log. */
-  ENRICH_POLL_INTERVAL_MS: ms(7_000),
+  /**
+   * Gap between two Active Calls listings of one account in steady traffic (bursts go faster). Unset:
+   * the pace the Heavy budget sustains, window / limit (6.1 s for 10 a minute), following learned limits.
+   */
+  ENRICH_POLL_INTERVAL_MS: z.coerce.number().int().positive().optional(),
+  /**
+   * When a call missing from Active Calls is looked up in the Call Log, after its end. RingCentral: the
+   * log has a call 15–30 s after it ends; asking at 30 s finds it with one query instead of two.
+   */
+  ENRICH_CALL_LOG_DELAY_MS: ms(30_000),
   /** How long after the end the Call Log is tried before the call counts as not found. */
   ENRICH_CALL_LOG_WINDOW_MS: ms(600_000),
   /** Minimum gap between two Call Log queries of one account. */
@@ -308,8 +318,10 @@ export function parseConfig(env: Record<string, string | undefined>) {
     authFailures: { max: e.AUTH_FAILURES_MAX, windowMs: e.AUTH_FAILURES_WINDOW_MS },
     enrich: {
       visibilityDelayMs: e.ENRICH_VISIBILITY_DELAY_MS,
+      visibilityMaxMs: Math.max(e.ENRICH_VISIBILITY_MAX_MS, e.ENRICH_VISIBILITY_DELAY_MS),
       activeWindowMs: e.ENRICH_ACTIVE_WINDOW_MS,
       pollIntervalMs: e.ENRICH_POLL_INTERVAL_MS,
+      callLogDelayMs: e.ENRICH_CALL_LOG_DELAY_MS,
       callLogWindowMs: e.ENRICH_CALL_LOG_WINDOW_MS,
       callLogIntervalMs: e.ENRICH_CALL_LOG_INTERVAL_MS,
       quietPeriodMs: e.ENRICH_QUIET_PERIOD_MS,

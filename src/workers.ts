@@ -10,9 +10,8 @@ import { crmBackoff } from './deliver/backoff.js';
 import { createDeliveredLedger } from './deliver/ledger.js';
 import { createDeliverProcessor, type DeliveryFilter } from './deliver/processor.js';
 import { createDeliveryScheduler } from './deliver/schedule.js';
-import { activeCallsFetcher, callLogFetcher, createCallLogPending } from './enrich/fetchers.js';
+import { createEnrichLookups } from './enrich/lookups.js';
 import { createEnrichProcessor } from './enrich/processor.js';
-import { createSharedListing } from './enrich/shared-listing.js';
 import type { MaintenanceJob } from './feature.js';
 import { hashTag } from './infra/keys.js';
 import { createLogThrottle } from './infra/log-safety.js';
@@ -108,21 +107,7 @@ async function runWorkers(deps: WorkerDeps, adapters: Map<string, CrmAdapter>): 
     account: deps.account,
     callState: services.callState,
     story: services.story,
-    callLogPending: createCallLogPending(connection, keys),
-    activeCalls: createSharedListing({
-      redis: connection,
-      keys,
-      kind: 'active-calls',
-      minIntervalMs: config.enrich.pollIntervalMs,
-      fetchAll: activeCallsFetcher(ringcentral),
-    }),
-    callLog: createSharedListing({
-      redis: connection,
-      keys,
-      kind: 'call-log',
-      minIntervalMs: config.enrich.callLogIntervalMs,
-      fetchAll: callLogFetcher(ringcentral, connection, keys),
-    }),
+    ...createEnrichLookups({ config, redis: connection, keys, enrichQueue: queues.enrich, ringcentral }),
     deliveries: createDeliveryScheduler(queues, config),
     logger,
     metrics,

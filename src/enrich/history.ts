@@ -11,6 +11,8 @@ export interface SourceHistory {
   misses: number;
   /** When the latest of those listings was sent. */
   lastListedAt?: number;
+  /** Of those misses, the ones sent after the call's visibility deadline (the record should have shown). */
+  missesPastDeadline?: number;
   /** Lookups in a row that failed because RingCentral did not answer (429, 5xx, network, login). */
   failures: number;
 }
@@ -31,6 +33,8 @@ export function recordLookup(
   history: LookupHistory | undefined,
   source: ListingKind,
   outcome: LookupOutcome,
+  /** When the call's record should have shown in this source at the latest (see listing-plan.ts). */
+  deadline = Infinity,
 ): LookupHistory | undefined {
   const before = history?.[source] ?? empty;
   let after: SourceHistory | undefined;
@@ -41,7 +45,13 @@ export function recordLookup(
   } else if (outcome.result.status === 'absent' || outcome.result.status === 'in-progress') {
     const { listedAt } = outcome.result;
     if (before.lastListedAt === undefined || listedAt > before.lastListedAt) {
-      after = { misses: before.misses + 1, lastListedAt: listedAt, failures: 0 };
+      const late = (before.missesPastDeadline ?? 0) + (listedAt >= deadline ? 1 : 0);
+      after = {
+        misses: before.misses + 1,
+        lastListedAt: listedAt,
+        failures: 0,
+        ...(late > 0 ? { missesPastDeadline: late } : {}),
+      };
     }
   }
   return after ? { ...history, [source]: after } : history;

@@ -2,6 +2,7 @@ import type { CallMeta } from '../calls/call-state.js';
 import type { CallSource, RingCentralCallRecord } from '../calls/types.js';
 import { LoginError, PermanentError, ReauthenticateError, RetryableError } from '../errors.js';
 import type { LookupHistory, LookupOutcome } from './history.js';
+import { listingsPastDeadline, type Visibility } from './listing-plan.js';
 import type { ListingKind } from './listing-store.js';
 
 /**
@@ -14,6 +15,10 @@ import type { ListingKind } from './listing-store.js';
 export interface LookupWindows {
   /** A record shows in Active Calls this long after its call ends, at the earliest. */
   visibilityDelayMs: number;
+  /** …and at the latest (both corrected by what matches teach, see visibility.ts). */
+  visibilityMaxMs: number;
+  /** The Call Log can have a call this long after its end (RingCentral: 15–30 s). */
+  callLogDelayMs: number;
   /** Active Calls keeps an ended call about 120 s: after this long, only the Call Log can have it. */
   activeWindowMs: number;
   /** How long the Call Log is asked, from the end of the call (or from a dead-letter replay). */
@@ -61,17 +66,42 @@ export interface LookupDeadlines {
   callLogUntil: number;
 }
 
-export function lookupDeadlines(endedAt: number, job: LookupJob, windows: LookupWindows): LookupDeadlines {
+export function lookupDeadlines(
+  endedAt: number,
+  job: LookupJob,
+  windows: LookupWindows,
+  visibility: Visibility = configuredVisibility(windows),
+): LookupDeadlines {
   return {
-    dueAt: endedAt + windows.visibilityDelayMs,
+    dueAt: endedAt + visibility.minMs,
     activeUntil: endedAt + windows.activeWindowMs,
     // A replayed dead letter gets a fresh Call Log window from the moment it was replayed.
     callLogUntil: Math.max(endedAt, job.replayedAt ?? 0) + windows.callLogWindowMs,
   };
 }
 
+export const configuredVisibility = (windows: LookupWindows): Visibility => ({
+  minMs: windows.visibilityDelayMs,
+  maxMs: windows.visibilityMaxMs,
+});
+
+/**
+ * A call absent from `listingsPastDeadline` listings sent after its record should have shown is one
+ * Active Calls does not list: it is looked up in the Call Log as soon as that can have it, not after
+ * the ~120 s Active Calls window.
+ */
+export function missingFromActiveCalls(job: LookupJob): boolean {
+  return (job.lookups?.['active-calls']?.missesPastDeadline ?? 0) >= listingsPastDeadline;
+}
+
 /** The next thing a call's job does: wait, list Active Calls, query the Call Log, or give up looking. */
-export function planLookup(call: CallMeta, job: LookupJob, windows: LookupWindows, now: number): LookupPlan {
+export function planLookup(
+  call: CallMeta,
+  job: LookupJob,
+  windows: LookupWindows,
+  now: number,
+  visibility: Visibility = configuredVisibility(windows),
+): LookupPlan {
   if (call.doneAt !== undefined) return { action: 'done' };
   if (call.endedAt === undefined) {
     return {
@@ -80,14 +110,19 @@ export function planLookup(call: CallMeta, job: LookupJob, windows: LookupWindow
       reason: 'reopened',
     };
   }
-  const { dueAt, activeUntil, callLogUntil } = lookupDeadlines(call.endedAt, job, windows);
+  const { dueAt, activeUntil, callLogUntil } = lookupDeadlines(call.endedAt, job, windows, visibility);
   if (now < dueAt) return { action: 'wait', until: dueAt, reason: 'visibility' };
   // A replay comes long after Active Calls forgot the call: straight to the Call Log.
-  if (now < activeUntil && job.replayedAt === undefined) {
+  const inActiveCalls = now < activeUntil && job.replayedAt === undefined;
+  if (inActiveCalls && !missingFromActiveCalls(job)) {
     return { action: 'lookup', source: 'active-calls', notBefore: dueAt, until: activeUntil };
   }
-  const notBefore = job.replayedAt ?? dueAt;
-  if (now < callLogUntil) return { action: 'lookup', source: 'call-log', notBefore, until: callLogUntil };
+  const notBefore = job.replayedAt ?? Math.max(dueAt, call.endedAt + windows.callLogDelayMs);
+  if (now < callLogUntil) {
+    // A Call Log query sent before the log can have the call would be spent for nothing.
+    if (now < notBefore) return { action: 'wait', until: notBefore, reason: 'visibility' };
+    return { action: 'lookup', source: 'call-log', notBefore, until: callLogUntil };
+  }
   // Not found means RingCentral answered and did not have it. A Call Log that only ever failed (an
   // outage, a 429 storm, refused credentials) is asked again for a bounded time, then dead-lettered.
   // (Failing Active Calls can use up the Call Log window before it is ever asked: that counts too.)

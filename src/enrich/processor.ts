@@ -8,6 +8,10 @@ import type { DeliveryScheduler } from '../deliver/schedule.js';
 import type { Metrics } from '../infra/metrics.js';
 import type { EnrichJobData } from '../queues.js';
 import type { AccountIdentity } from '../ringcentral/account.js';
+import type { ActivePending } from './active-pending.js';
+import { visibilityDeadline, type Visibility } from './listing-plan.js';
+import type { ListingWaiters } from './listing-waiters.js';
+import type { VisibilityStore } from './visibility.js';
 import type { createCallLogPending } from './fetchers.js';
 import { isRingCentralFailure, recordLookup } from './history.js';
 import {
@@ -29,6 +33,9 @@ interface Deps {
   activeCalls: SharedListing;
   callLog: SharedListing;
   callLogPending: ReturnType<typeof createCallLogPending>;
+  activePending: ActivePending;
+  visibility: VisibilityStore;
+  listingWaiters: ListingWaiters;
   deliveries: DeliveryScheduler;
   logger: Logger;
   metrics: Metrics;
@@ -56,7 +63,9 @@ export function createEnrichProcessor(deps: Deps) {
         `No state left for call ${telephonySessionId}: it expired before the lookup`,
       );
     }
-    const plan = planLookup(call, job.data, windows, now());
+    // RingCentral's visibility delay as recent matches showed it (the configured one until then).
+    const visibility = await deps.visibility.current();
+    const plan = planLookup(call, job.data, windows, now(), visibility);
     switch (plan.action) {
       case 'done':
         return { outcome: 'already-enriched' };
@@ -67,7 +76,7 @@ export function createEnrichProcessor(deps: Deps) {
       case 'unavailable':
         return ringCentralUnavailable(call, plan.failures);
       case 'lookup':
-        return lookUp(job, token, call, plan);
+        return lookUp(job, token, call, plan, visibility);
     }
   };
 
@@ -76,6 +85,7 @@ export function createEnrichProcessor(deps: Deps) {
     token: string | undefined,
     call: CallMeta,
     plan: Extract<LookupPlan, { action: 'lookup' }>,
+    visibility: Visibility,
   ) {
     const listing = plan.source === 'active-calls' ? deps.activeCalls : deps.callLog;
     let outcome: LookupOutcome;
@@ -83,14 +93,19 @@ export function createEnrichProcessor(deps: Deps) {
       // Only the account our credentials belong to is looked up: a call the webhook took before it
       // knew the account, claiming another one, ends here without a RingCentral request or a delivery.
       if (!(await deps.account.isOurs(call.accountId))) return await ignoreOtherAccount(call);
-      // The Call Log query's time range covers every call waiting for it (fetchers.ts).
-      if (plan.source === 'call-log')
+      if (plan.source === 'call-log') {
+        // The Call Log query's time range covers every call waiting for it (fetchers.ts).
+        await deps.activePending.remove(call.accountId, call.telephonySessionId);
         await deps.callLogPending.add(call.accountId, call.telephonySessionId, call.firstSeenAt);
+      } else if (call.endedAt !== undefined) {
+        // The account's listings are timed from the calls waiting for them (listing-timing.ts).
+        await deps.activePending.add(call.accountId, call.telephonySessionId, call.endedAt);
+      }
       outcome = { result: await listing.lookup(call.accountId, call, plan.notBefore) };
     } catch (error) {
       outcome = { error };
     }
-    await noteLookup(job, call, plan.source, outcome);
+    await noteLookup(job, call, plan.source, outcome, visibility);
 
     const step = afterLookup(plan, outcome, limits, now());
     switch (step.action) {
@@ -103,6 +118,9 @@ export function createEnrichProcessor(deps: Deps) {
             'RingCentral refused our credentials; calls wait until it is fixed',
           );
         }
+        // Woken by the next listing if it goes out sooner than planned now (listing-waiters.ts).
+        if (step.reason === 'next-listing' && job.id)
+          await deps.listingWaiters.add(plan.source, call.accountId, call, job.id);
         return delayUntil(job, step.until, token);
       case 'dead-letter':
         metrics.callsDeadLettered.inc({ stage: 'enrich' });
@@ -147,8 +165,19 @@ export function createEnrichProcessor(deps: Deps) {
     call: CallMeta,
     kind: ListingKind,
     outcome: LookupOutcome,
+    visibility: Visibility,
   ) {
-    const lookups = recordLookup(job.data.lookups, kind, outcome);
+    const endedAt = call.endedAt ?? call.lastEventAt;
+    const deadline = kind === 'active-calls' ? visibilityDeadline(endedAt, visibility) : undefined;
+    const lookups = recordLookup(job.data.lookups, kind, outcome, deadline);
+    if (kind === 'active-calls' && 'result' in outcome && outcome.result.status === 'matched') {
+      // What this match says of RingCentral's delay: absent from the last listing that missed it, present here.
+      const missedAt = job.data.lookups?.['active-calls']?.lastListedAt ?? endedAt;
+      await deps.visibility.record({
+        absentMs: Math.max(0, missedAt - endedAt),
+        presentMs: Math.max(0, outcome.result.listedAt - endedAt),
+      });
+    }
     if (lookups !== job.data.lookups) await job.updateData({ ...job.data, lookups });
     // A lookup RingCentral failed is worth a line: the first of a run of failures, then every tenth.
     const failures = lookups?.[kind]?.failures ?? 0;
@@ -211,6 +240,7 @@ export function createEnrichProcessor(deps: Deps) {
     await deps.deliveries.schedule(enriched);
     await callState.markDone(call.telephonySessionId);
     await deps.callLogPending.remove(call.accountId, call.telephonySessionId);
+    await deps.activePending.remove(call.accountId, call.telephonySessionId);
     metrics.callsEnriched.inc({ source });
     logger.debug({ telephonySessionId: call.telephonySessionId, source }, 'call enriched');
     return { outcome: 'enriched', source, records: records.length };

@@ -6,7 +6,14 @@ import { createListingStore, type ListingKind, type ListingMeta } from './listin
 import { matchRecords } from './match.js';
 
 export type LookupResult =
-  | { status: 'matched'; records: RingCentralCallRecord[]; fetchId: string; fetched: boolean }
+  | {
+      status: 'matched';
+      records: RingCentralCallRecord[];
+      fetchId: string;
+      /** When the listing that had the record was sent. */
+      listedAt: number;
+      fetched: boolean;
+    }
   /** A listing sent at `listedAt` had no finished record of the call. */
   | { status: 'absent' | 'in-progress'; retryAt: number; fetchId: string; listedAt: number; fetched: boolean }
   /** No listing recent enough could be had yet. */
@@ -18,9 +25,16 @@ interface Options {
   kind: ListingKind;
   /** Minimum time between two listings of one account (paces the shared Heavy budget). */
   minIntervalMs: number;
+  /**
+   * When the account's next listing may go out, given when the last one did: by default
+   * `minIntervalMs` after it; Active Calls listings are timed to when records are due (listing-timing.ts).
+   */
+  nextListingAt?: (accountId: string, lastListedAt: number | undefined, notBefore: number) => Promise<number>;
   /** Fetches the whole listing (all pages). Throws RetryableError when the budget says wait. */
   fetchAll: (accountId: string) => Promise<RingCentralCallRecord[]>;
   lockTtlMs?: number;
+  /** Called once a new listing is saved (wakes the jobs waiting for its records). */
+  onSaved?: (accountId: string, records: RingCentralCallRecord[]) => Promise<void>;
 }
 
 /**
@@ -36,6 +50,8 @@ export function createSharedListing({
   minIntervalMs,
   fetchAll,
   lockTtlMs = 60_000,
+  onSaved,
+  nextListingAt = async (_accountId, lastListedAt) => (lastListedAt ?? -Infinity) + minIntervalMs,
 }: Options) {
   const store = createListingStore(redis, keys, kind, Math.max(30, Math.ceil((3 * minIntervalMs) / 1000)));
   const lockKey = (accountId: string) => keys.listingLock(kind, accountId);
@@ -53,10 +69,12 @@ export function createSharedListing({
     return runExclusive(redis, lockKey(accountId), options, async () => {
       // Another process may have fetched while we were getting here.
       const meta = await store.meta(accountId);
-      if (meta && (meta.startedAt >= notBefore || Date.now() < meta.startedAt + minIntervalMs)) return notNow;
+      if (meta && meta.startedAt >= notBefore) return notNow;
+      if (meta && Date.now() < (await nextListingAt(accountId, meta.startedAt, notBefore))) return notNow;
       const startedAt = Date.now();
       const records = await fetchAll(accountId);
       await store.save(accountId, startedAt, records);
+      await onSaved?.(accountId, records);
       return 'fetched';
     });
   }
@@ -68,10 +86,11 @@ export function createSharedListing({
     fetched: boolean,
   ): Promise<LookupResult> {
     const match = matchRecords(await store.find(accountId, meta.fetchId, call));
-    if (match.status === 'matched') return { ...match, fetchId: meta.fetchId, fetched };
+    if (match.status === 'matched')
+      return { ...match, fetchId: meta.fetchId, listedAt: meta.startedAt, fetched };
     return {
       status: match.status,
-      retryAt: meta.startedAt + minIntervalMs,
+      retryAt: await nextListingAt(accountId, meta.startedAt, meta.startedAt + 1),
       fetchId: meta.fetchId,
       listedAt: meta.startedAt,
       fetched,
@@ -95,7 +114,7 @@ export function createSharedListing({
           // Absent from a listing that is already old enough to be replaced: ask for a newer one.
           notBefore = meta.startedAt + 1;
         }
-        const nextAllowed = meta ? meta.startedAt + minIntervalMs : 0;
+        const nextAllowed = await nextListingAt(accountId, meta?.startedAt, notBefore);
         if (Date.now() < nextAllowed) return { status: 'waiting', retryAt: nextAllowed, fetched };
         if ((await fetchFresh(accountId, notBefore)) === 'fetched') fetched = true;
       }

@@ -36,8 +36,16 @@ export function createKeys(queuePrefix: string) {
     listingIndex: (kind: string, accountId: string, fetchId: string) =>
       `${ns}:listing:${kind}:${accountId}:${fetchId}`,
     listingLock: (kind: string, accountId: string) => `${ns}:lock:listing:${kind}:${accountId}`,
+    /** Enrich jobs sleeping until the account's next listing, woken when it is saved. */
+    listingWaiters: (kind: string, accountId: string) => `${ns}:listing:${kind}:${accountId}:waiters`,
     /** Calls of an account waiting for the Call Log, scored by first-seen time (sets the query's dateFrom). */
     callLogPending: (accountId: string) => `${ns}:pending:call-log:${accountId}`,
+    /** Calls of an account waiting for Active Calls, scored by end time (times the listings). */
+    activePending: (accountId: string) => `${ns}:pending:active-calls:${accountId}`,
+    /** Until when an account's latest burst has records due in Active Calls (holds its Call Log queries). */
+    burstUntil: (accountId: string) => `${ns}:burst-until:${accountId}`,
+    /** Recent (absent, present) bounds of RingCentral's visibility delay, learned from matches. */
+    visibilitySamples: () => `${ns}:visibility-samples`,
     /** Rate-limit budget of one RingCentral API group. */
     budget: (group: string) => `${ns}:budget:${group}`,
     budgetPenalty: (group: string) => `${ns}:budget:${group}:penalty`,

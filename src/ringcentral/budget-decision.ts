@@ -124,10 +124,13 @@ export interface BudgetSnapshot {
   /** Slots owed to requests waiting for them (by priority order). */
   reserved: number;
   penaltyMs: number;
+  /** When the oldest request in the window leaves it (a slot comes back); now if none is in it. */
+  nextReturnAt: number;
 }
 
 export function snapshotOf(group: ApiGroup, state: BudgetState): BudgetSnapshot {
-  const used = state.sent.filter((at) => at > state.now - state.windowMs).length;
+  const live = state.sent.filter((at) => at > state.now - state.windowMs);
+  const used = live.length;
   return {
     group,
     limit: state.limit,
@@ -136,5 +139,6 @@ export function snapshotOf(group: ApiGroup, state: BudgetState): BudgetSnapshot 
     remaining: Math.max(0, state.limit - used),
     reserved: new Set(state.claims.filter((claim) => claim.until > state.now).map((claim) => claim.id)).size,
     penaltyMs: Math.max(0, state.penaltyUntil - state.now),
+    nextReturnAt: live.length > 0 ? Math.min(...live) + state.windowMs : state.now,
   };
 }

@@ -89,6 +89,34 @@ describe('pipeline › end to end', () => {
     expect(stats.byGroup.Heavy).toBeLessThan(20);
   });
 
+  it('a burst with calls Active Calls never lists: those come from the Call Log long before the Active Calls window closes', async () => {
+    // A 20 s Active Calls window: waiting it out would take far longer than this test allows.
+    stack = await startStack({
+      fake: { rateLimits: { Heavy: { limit: 50, windowMs: 60_000, penaltyMs: 60_000 } } },
+      env: { ENRICH_ACTIVE_WINDOW_MS: '20000', RC_HEAVY_LIMIT: '50' },
+    });
+    const calls = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        stack!.fake.calls.play({ ringMs: n * 10, talkMs: 50 + n * 5, missingFromActiveCalls: n % 7 === 3 }),
+      ),
+    );
+    const lastEnd = Math.max(...calls.map((call) => call.endedAt ?? 0));
+    await eventually(async () => stack!.crm.records.size === 20 || undefined, 8_000);
+    expect(Date.now() - lastEnd).toBeLessThan(10_000);
+    const delivered = deliveredCalls(stack.crm);
+    const missing = calls.filter((_, n) => n % 7 === 3);
+    expect(missing.map((call) => delivered.get(call.telephonySessionId)?.source)).toEqual([
+      'call-log',
+      'call-log',
+      'call-log',
+    ]);
+    // One Call Log query served them all, or close to it: coalesced, not one per call.
+    const callLogQueries = stack.fake.requestLog.filter((entry) => entry.path.endsWith('/call-log'));
+    expect(callLogQueries.length).toBeGreaterThan(0);
+    expect(callLogQueries.length).toBeLessThanOrEqual(3);
+    expect(stack.fake.stats().rateLimited).toBe(0);
+  });
+
   it('a CRM outage ends in exactly one delivery, with the same webhook-id on every attempt', async () => {
     stack = await startStack();
     stack.crm.failNext({ status: 503, body: { error: 'down for maintenance' } }, 3);

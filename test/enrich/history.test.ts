@@ -47,12 +47,29 @@ describe('recordLookup › what a call’s job remembers between runs', () => {
     ['the same listing read again', absentAt(100)],
     ['an older listing read by a racing reader', absentAt(90)],
     ['no listing yet', { result: { status: 'waiting', retryAt: 1, fetched: false } }],
-    ['a match (the job ends)', { result: { status: 'matched', records: [], fetchId: 'f', fetched: true } }],
+    [
+      'a match (the job ends)',
+      { result: { status: 'matched', records: [], fetchId: 'f', listedAt: 1, fetched: true } },
+    ],
     ['a permanent error (the job ends)', { error: new PermanentError('403', ErrorCode.PermissionDenied) }],
     ['not RingCentral’s answer', { error: new Error('Redis is gone') }],
   ])('%s teaches nothing: the same object back, so nothing is written', (_name, outcome) => {
     const before: LookupHistory = { 'active-calls': { misses: 1, lastListedAt: 100, failures: 0 } };
     expect(recordLookup(before, 'active-calls', outcome)).toBe(before);
+  });
+
+  it.each<[string, LookupHistory | undefined, number, number | undefined]>([
+    ['a miss before the deadline is not counted as past it', undefined, 9_000, undefined],
+    ['a miss sent at the deadline is', undefined, 10_000, 1],
+    [
+      'a second one past it',
+      { 'active-calls': { misses: 2, lastListedAt: 11_000, missesPastDeadline: 1, failures: 0 } },
+      14_000,
+      2,
+    ],
+  ])('%s (deadline 10 s)', (_name, before, listedAt, pastDeadline) => {
+    const after = recordLookup(before, 'active-calls', absentAt(listedAt), 10_000);
+    expect(after?.['active-calls']?.missesPastDeadline).toBe(pastDeadline);
   });
 
   it('each source keeps its own history', () => {

@@ -21,6 +21,8 @@ import {
 // The production defaults (config.ts), so the table reads in real figures.
 const windows = {
   visibilityDelayMs: 3_000,
+  visibilityMaxMs: 10_000,
+  callLogDelayMs: 15_000,
   activeWindowMs: 115_000,
   callLogWindowMs: 600_000,
   quietPeriodMs: 4 * 3600_000,
@@ -79,16 +81,49 @@ describe('planLookup › one run of a call’s job', () => {
       {},
       {},
       ended + 115_000,
-      { action: 'lookup', source: 'call-log', notBefore: ended + 3_000, until: ended + 600_000 },
+      { action: 'lookup', source: 'call-log', notBefore: ended + 15_000, until: ended + 600_000 },
     ],
     [
       'last moment of the Call Log window',
       {},
       {},
       ended + 599_999,
-      { action: 'lookup', source: 'call-log', notBefore: ended + 3_000, until: ended + 600_000 },
+      { action: 'lookup', source: 'call-log', notBefore: ended + 15_000, until: ended + 600_000 },
     ],
     ['both windows closed: not found', {}, {}, ended + 600_000, { action: 'not-found' }],
+    [
+      'missed by one listing past its visibility deadline: Active Calls once more',
+      {},
+      {
+        lookups: {
+          'active-calls': { misses: 3, lastListedAt: ended + 12_000, missesPastDeadline: 1, failures: 0 },
+        },
+      },
+      ended + 14_000,
+      { action: 'lookup', source: 'active-calls', notBefore: ended + 3_000, until: ended + 115_000 },
+    ],
+    [
+      'missed by two listings past its deadline, before the Call Log can have it: wait for that',
+      {},
+      {
+        lookups: {
+          'active-calls': { misses: 4, lastListedAt: ended + 13_000, missesPastDeadline: 2, failures: 0 },
+        },
+      },
+      ended + 14_000,
+      { action: 'wait', until: ended + 15_000, reason: 'visibility' },
+    ],
+    [
+      'missed by two listings past its deadline: the Call Log now, not after the Active Calls window',
+      {},
+      {
+        lookups: {
+          'active-calls': { misses: 4, lastListedAt: ended + 17_000, missesPastDeadline: 2, failures: 0 },
+        },
+      },
+      ended + 18_000,
+      { action: 'lookup', source: 'call-log', notBefore: ended + 15_000, until: ended + 600_000 },
+    ],
     [
       'replayed dead letter: straight to the Call Log, for a listing sent after the replay',
       {},
@@ -117,6 +152,16 @@ describe('planLookup › one run of a call’s job', () => {
   it('a quiet period shorter than 30 s is the recheck interval of a reopened call', () => {
     const plan = planLookup(call({ endedAt: undefined }), {}, { ...windows, quietPeriodMs: 500 }, ended);
     expect(plan).toEqual({ action: 'wait', until: ended + 500, reason: 'reopened' });
+  });
+
+  it('a learned visibility (records 5–20 s after the end) moves the due time', () => {
+    const learned = { minMs: 5_000, maxMs: 20_000 };
+    expect(planLookup(call(), {}, windows, ended + 4_000, learned)).toEqual({
+      action: 'wait',
+      until: ended + 5_000,
+      reason: 'visibility',
+    });
+    expect(lookupDeadlines(ended, {}, windows, learned).dueAt).toBe(ended + 5_000);
   });
 
   it('the deadlines follow the windows', () => {
@@ -188,13 +233,13 @@ describe('afterLookup › what a lookup’s answer leads to', () => {
     [
       'matched in Active Calls: finish with its records',
       active,
-      { result: { status: 'matched', records: [record], fetchId: 'f1', fetched: true } },
+      { result: { status: 'matched', records: [record], fetchId: 'f1', listedAt: 1, fetched: true } },
       { action: 'finish', source: 'active-calls', records: [record] },
     ],
     [
       'matched in the Call Log: finish with source call-log',
       callLog,
-      { result: { status: 'matched', records: [record], fetchId: 'f1', fetched: false } },
+      { result: { status: 'matched', records: [record], fetchId: 'f1', listedAt: 1, fetched: false } },
       { action: 'finish', source: 'call-log', records: [record] },
     ],
     [

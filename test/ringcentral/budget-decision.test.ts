@@ -155,6 +155,7 @@ describe('budget decision › snapshot', () => {
       remaining: 6,
       reserved: 1,
       penaltyMs: 10_000,
+      nextReturnAt: 1_000 + 61_000,
     });
   });
 });

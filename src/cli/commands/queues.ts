@@ -40,7 +40,9 @@ export function registerQueues(program: Command) {
             ? JSON.stringify(
                 {
                   ...queuesReportJson(report),
-                  budgets: Object.fromEntries(budgets.map(({ group, ...budget }) => [group, budget])),
+                  budgets: Object.fromEntries(
+                    budgets.map(({ group, nextReturnAt: _at, ...budget }) => [group, budget]),
+                  ),
                 },
                 null,
                 2,
