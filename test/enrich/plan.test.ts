@@ -187,13 +187,13 @@ describe('planLookup › RingCentral failures are not "not found"', () => {
       'the Call Log only ever failed: asked again past the window',
       failedOnly,
       closed,
-      { action: 'lookup', source: 'call-log', notBefore: ended + 3_000, until: closed + grace },
+      { action: 'lookup', source: 'call-log', notBefore: ended + 15_000, until: closed + grace },
     ],
     [
       'Active Calls answering does not make it not-found while the Call Log failed',
       activeAnswered,
       closed + 1,
-      { action: 'lookup', source: 'call-log', notBefore: ended + 3_000, until: closed + grace },
+      { action: 'lookup', source: 'call-log', notBefore: ended + 15_000, until: closed + grace },
     ],
     [
       'bounded: past the extra time, unavailable',
