@@ -51,3 +51,13 @@ describe('packaging › one Node.js story', () => {
     expect((await text('LICENSE')).split('\n')[0]).toBe('MIT License');
   });
 });
+
+describe('packaging › Docker Compose', () => {
+  it('publishes the api port (which serves /metrics and /admin/queues) on loopback only', async () => {
+    const compose = await text('docker-compose.yml');
+    const api = compose.slice(compose.indexOf('\n  api:'), compose.indexOf('\n  worker:'));
+    const published = [...api.matchAll(/^\s+- '([^']+)'$/gm)].map((match) => match[1]);
+    expect(published.length).toBeGreaterThan(0);
+    for (const mapping of published) expect(mapping).toMatch(/^127\.0\.0\.1:/);
+  });
+});
