@@ -9,7 +9,7 @@ const prometheus = readFileSync('deploy/prometheus.yml', 'utf8');
 describe('docs › Docker walkthrough', () => {
   it('PORT in .env only picks the published port: the containers always listen on 3000', () => {
     expect(compose).toMatch(/x-stack-env: &stack-env\n(?: {2}.*\n)*? {2}PORT: 3000\n/);
-    expect(compose).toContain("- '${PORT:-3000}:3000'");
+    expect(compose).toContain("- '127.0.0.1:${PORT:-3000}:3000'");
     // Both the api and the workers take the fixed settings over what env_file (.env) says.
     expect(compose.match(/environment:\n\s+<<: \*stack-env/g)).toHaveLength(2);
   });
