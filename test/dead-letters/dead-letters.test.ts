@@ -4,29 +4,31 @@ import { formatDeadLetters } from '../../src/dead-letters/format.js';
 import { createDeadLetters, DeadLetterError } from '../../src/dead-letters/dead-letters.js';
 import { monitoringFeature } from '../../src/monitoring/feature.js';
 import { deliverJobId, enrichJobId } from '../../src/queues.js';
-import { startService, type RunningService } from '../../src/runtime.js';
-import { cleanupPrefix, eventually, testConfig } from '../helpers/config.js';
+import { startPlayground, type Playground } from '../../src/demo/playground.js';
+import type { RunningService } from '../../src/runtime.js';
+import { eventually, testEnv } from '../helpers/config.js';
 import { newTelephonySessionId } from '../helpers/notifications.js';
 import { enrichedCall, startReceiver, webhookEnv, type Receiver } from '../monitoring/helpers.js';
 
 let receiver: Receiver;
+let playground: Playground;
 let service: RunningService;
 
 beforeEach(async () => {
   receiver = await startReceiver(500);
-  service = await startService(
-    testConfig({ ROLE: 'worker', ...webhookEnv(receiver.url) }),
-    createLogger('silent'),
-    {
-      features: [monitoringFeature],
-    },
-  );
+  playground = await startPlayground({
+    env: testEnv(),
+    overrides: { ROLE: 'worker', ...webhookEnv(receiver.url) },
+    logger: createLogger('silent'),
+    features: [monitoringFeature],
+    start: 'started',
+  });
+  service = playground.service;
 });
 
 afterEach(async () => {
-  await service.close();
+  await playground.close();
   await receiver.close();
-  await cleanupPrefix(service.config.queuePrefix);
 });
 
 const deadLetters = () =>

@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createFakeRingCentral,
-  type FakeCall,
-  type FakeRingCentral,
-} from '../../src/fake-ringcentral/index.js';
+import { startPlayground, type Playground } from '../../src/demo/playground.js';
+import type { FakeCall } from '../../src/fake-ringcentral/index.js';
 import { createLogger } from '../../src/infra/logger.js';
 import { formatCallStory } from '../../src/monitoring/call-story-format.js';
 import { loadCallStory } from '../../src/monitoring/call-story.js';
-import { startService, type RunningService } from '../../src/runtime.js';
-import { cleanupPrefix, eventually, testConfig } from '../helpers/config.js';
+import type { RunningService } from '../../src/runtime.js';
+import { eventually, testEnv } from '../helpers/config.js';
 import { sample, startReceiver, webhookEnv, type Receiver } from '../monitoring/helpers.js';
 
 const token = 'test-verification-token';
-let fake: FakeRingCentral;
+let playground: Playground;
 let receiver: Receiver;
 let service: RunningService;
 let call: FakeCall;
@@ -30,20 +27,21 @@ const post = (payload: unknown, verificationToken = token) =>
 // One real run: the fake RingCentral platform, the whole service (api + workers, default features),
 // a CRM webhook receiver that is down for the first attempt. Then /metrics must tell that story.
 beforeAll(async () => {
-  fake = createFakeRingCentral({ deliverNotifications: false, activeCallsVisibilityMs: [50, 150] });
-  await fake.listen();
   receiver = await startReceiver(500, 200);
-  const config = testConfig({
-    RINGCENTRAL_SERVER_URL: fake.url,
-    RINGCENTRAL_CLIENT_ID: fake.credentials.clientId,
-    RINGCENTRAL_CLIENT_SECRET: fake.credentials.clientSecret,
-    RINGCENTRAL_JWT: fake.credentials.jwt,
-    ADMIN_PASSWORD: 'metrics-test',
-    ...webhookEnv(receiver.url),
+  playground = await startPlayground({
+    env: testEnv(),
+    overrides: {
+      WEBHOOK_VERIFICATION_TOKEN: token,
+      ADMIN_PASSWORD: 'metrics-test',
+      ...webhookEnv(receiver.url),
+    },
+    fake: { deliverNotifications: false, activeCallsVisibilityMs: [50, 150] },
+    logger: createLogger('silent'),
+    start: 'started',
   });
-  service = await startService(config, createLogger('silent'));
+  service = playground.service;
 
-  call = await fake.calls.play({ recorded: true });
+  call = await playground.fake.calls.play({ recorded: true });
   for (const envelope of call.notifications) expect((await post(envelope)).statusCode).toBe(200);
   expect((await post(call.notifications[0])).statusCode).toBe(200); // a redelivery
   expect((await post(call.notifications[0], 'wrong-token')).statusCode).toBe(403);
@@ -60,10 +58,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await service?.close();
+  await playground?.close();
   await receiver?.close();
-  await fake?.close();
-  if (service) await cleanupPrefix(service.config.queuePrefix);
 });
 
 describe('metrics › after an end-to-end run', () => {

@@ -7,7 +7,12 @@ export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A config for one test: its own key prefix, fast timings, quiet logs. */
 export function testConfig(env: Record<string, string | undefined> = {}): Config {
-  return parseConfig({
+  return parseConfig(testEnv(env));
+}
+
+/** testConfig()'s settings as environment variables (for the playground, or a child process). */
+export function testEnv(env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+  return {
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: `test-${randomUUID().slice(0, 8)}`,
     LOG_LEVEL: 'silent',
@@ -27,7 +32,7 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
     // Off unless a test is about it: a scan at start would add Heavy requests other tests count.
     RECONCILE_INTERVAL_MS: '0',
     ...env,
-  });
+  };
 }
 
 /** Delete every key a test wrote under its prefix. */

@@ -1,17 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import {
-  createFakeRingCentral,
-  type FakeRingCentral,
-  type FakeRingCentralOptions,
-} from '../../src/fake-ringcentral/index.js';
-import { withSubscriptions } from '../../src/cli/subscription-support.js';
-import { freePort } from '../../src/infra/free-port.js';
+import { startPlayground, type Playground } from '../../src/demo/playground.js';
+import type { FakeRingCentralOptions } from '../../src/fake-ringcentral/index.js';
 import { createLogger } from '../../src/infra/logger.js';
-import { webhookAddress } from '../../src/webhook/path.js';
-import { startService, type RunningService } from '../../src/runtime.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../fakes/webhook-receiver.js';
-import { cleanupPrefix, testConfig } from './config.js';
+import { testEnv } from './config.js';
 
 export const crmSecret = `whsec_${randomBytes(32).toString('base64')}`;
 
@@ -27,70 +20,44 @@ export const fastFake: FakeRingCentralOptions = {
 /** testConfig() settings that pair with fastFake's Heavy limit. */
 export const fastBudget = { RC_HEAVY_LIMIT: '10', RC_HEAVY_WINDOW_MS: '3000', RC_HEAVY_SAFETY_MS: '100' };
 
-export interface Stack {
-  fake: FakeRingCentral;
+export interface Stack extends Playground {
+  /** The CRM: a Standard Webhooks receiver the `webhook` adapter delivers to. */
   crm: WebhookReceiver;
-  services: RunningService[];
-  /** The webhook URL of the first service (the one RingCentral posts to). */
-  webhookUrl: string;
-  env: Record<string, string>;
-  startAnother(env?: Record<string, string>): Promise<RunningService>;
-  close(): Promise<void>;
 }
 
 /**
- * The real service (runtime.ts, as `npm start` runs it) between the RingCentral simulator and a
- * Standard Webhooks receiver standing in for the CRM, all on loopback, subscribed the real way.
+ * The playground (src/demo/playground.ts: the real service, subscribed to the RingCentral simulator)
+ * with test timings, delivering to a Standard Webhooks receiver that stands in for the CRM.
  */
 export async function startStack(
   options: { fake?: FakeRingCentralOptions; env?: Record<string, string>; logger?: Logger } = {},
 ): Promise<Stack> {
-  const fake = createFakeRingCentral({ ...fastFake, ...options.fake });
-  await fake.listen(0, '127.0.0.1');
   const crm = await startWebhookReceiver({ secret: crmSecret });
-  const port = await freePort();
-  const base = testConfig({
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    RINGCENTRAL_SERVER_URL: fake.url,
-    CRM_ADAPTER: 'webhook',
-    CRM_WEBHOOK_URL: `${crm.url}/calls`,
-    CRM_WEBHOOK_SECRET: crmSecret,
-    ...fastBudget,
-    ...options.env,
-  });
-  const env: Record<string, string> = Object.fromEntries(
-    Object.entries(base.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-  const logger = options.logger ?? createLogger('silent');
-  const services: RunningService[] = [];
-  const startAnother = async (extra: Record<string, string> = {}) => {
-    const service = await startService(testConfig({ ...env, ...extra }), logger);
-    services.push(service);
-    return service;
-  };
-  const first = await startAnother();
-  await first.app.listen({ port: base.port, host: '127.0.0.1' });
-  // Registered the way `rc-enrich subscribe` does it; the simulator runs the real handshake.
-  await withSubscriptions(first.config, ({ manager }) => manager.ensure({ allowCreate: true }));
-  const webhookUrl = webhookAddress(base.webhook.publicUrl!);
-
-  return {
-    fake,
-    crm,
-    services,
-    webhookUrl,
-    env,
-    startAnother,
-    async close() {
-      for (const service of services) await service.close();
-      await fake.close();
-      await crm.close();
-      await cleanupPrefix(base.queuePrefix);
-    },
-  };
+  try {
+    const playground = await startPlayground({
+      overrides: testEnv({
+        CRM_ADAPTER: 'webhook',
+        CRM_WEBHOOK_URL: `${crm.url}/calls`,
+        CRM_WEBHOOK_SECRET: crmSecret,
+        ...fastBudget,
+        ...options.env,
+      }),
+      fake: { ...fastFake, ...options.fake },
+      logger: options.logger ?? createLogger('silent'),
+    });
+    return {
+      ...playground,
+      crm,
+      async close() {
+        await playground.close();
+        await crm.close();
+      },
+    };
+  } catch (err) {
+    await crm.close();
+    throw err;
+  }
 }
-
 /** The CRM's records, by telephonySessionId. */
 export function deliveredCalls(crm: WebhookReceiver): Map<string, { source: string; records: unknown[] }> {
   const calls = new Map<string, { source: string; records: unknown[] }>();

@@ -1,39 +1,18 @@
-import { createServer } from 'node:net';
-import type { Config } from '../../src/config.js';
-import {
-  createFakeRingCentral,
-  type FakeRingCentral,
-  type FakeRingCentralOptions,
-} from '../../src/fake-ringcentral/index.js';
+import { startPlayground, startSimulator, type Simulator } from '../../src/demo/playground.js';
+import type { FakeRingCentralOptions } from '../../src/fake-ringcentral/index.js';
 import { createLogger } from '../../src/infra/logger.js';
-import { startService, type RunningService } from '../../src/runtime.js';
-import { cleanupPrefix, testConfig } from '../helpers/config.js';
+import type { RunningService } from '../../src/runtime.js';
+import { testEnv } from '../helpers/config.js';
 
-/** A port nobody listens on right now (the OS picks it; we close it again at once). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-export interface Harness {
-  fake: FakeRingCentral;
-  config: Config;
-  /** PUBLIC_URL: where the service listens (or would, when `service: false`). */
-  publicUrl: string;
+export interface Harness extends Simulator {
+  /** The service listening at PUBLIC_URL; undefined with `service: false`. */
   running?: RunningService;
-  /** Another config on the same Redis prefix and fake (e.g. another PUBLIC_URL). */
-  configWith(env: Record<string, string>): Config;
-  close(): Promise<void>;
 }
 
 /**
- * The fake RingCentral platform plus the real service listening at PUBLIC_URL, so the fake's
- * subscription endpoint performs the real handshake against it. `service: false` leaves PUBLIC_URL
- * unanswered (handshake failures).
+ * The playground (src/demo/playground.ts) with the service listening at PUBLIC_URL but not yet
+ * subscribed, so the simulator's subscription endpoint performs the real handshake against it when a
+ * test subscribes. `service: false` leaves PUBLIC_URL unanswered (handshake failures).
  */
 export async function startHarness(
   options: {
@@ -43,42 +22,15 @@ export async function startHarness(
     fake?: FakeRingCentralOptions;
   } = {},
 ): Promise<Harness> {
-  const fake = createFakeRingCentral(options.fake);
-  await fake.listen();
-  const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
-  const baseEnv = {
-    ROLE: options.role ?? 'api',
-    RINGCENTRAL_SERVER_URL: fake.url,
-    PUBLIC_URL: publicUrl,
-    CRM_ADAPTER: 'stdout',
-    ...options.env,
+  const settings = {
+    env: testEnv(),
+    overrides: { ROLE: options.role ?? 'api', CRM_ADAPTER: 'stdout', ...options.env },
+    fake: options.fake,
+    logger: createLogger('silent'),
   };
-  const config = testConfig(baseEnv);
-  const configWith = (env: Record<string, string>) =>
-    testConfig({ ...baseEnv, QUEUE_PREFIX: config.queuePrefix, ...env });
-  let running: RunningService | undefined;
-  try {
-    if (options.service ?? true) {
-      running = await startService(config, createLogger('silent'));
-      await running.app.listen({ port, host: '127.0.0.1' });
-    }
-  } catch (err) {
-    await fake.close();
-    throw err;
-  }
-  return {
-    fake,
-    config,
-    publicUrl,
-    running,
-    configWith,
-    async close() {
-      await running?.close();
-      await fake.close();
-      await cleanupPrefix(config.queuePrefix);
-    },
-  };
+  if (options.service === false) return startSimulator(settings);
+  const playground = await startPlayground({ ...settings, start: 'listening' });
+  return { ...playground, running: playground.service };
 }
 
 /** Collects what a command prints. */
