@@ -84,8 +84,7 @@ beforeAll(async () => {
   receiver = await startReceiver(500);
   const crm = webhookEnv(receiver.url);
   playground = await startPlayground({
-    env: testEnv(),
-    overrides: { ROLE: 'worker', ...crm },
+    overrides: testEnv({ ROLE: 'worker', ...crm }),
     logger: createLogger('silent'),
     features: [monitoringFeature],
     start: 'started',

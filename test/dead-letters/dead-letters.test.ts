@@ -17,8 +17,7 @@ let service: RunningService;
 beforeEach(async () => {
   receiver = await startReceiver(500);
   playground = await startPlayground({
-    env: testEnv(),
-    overrides: { ROLE: 'worker', ...webhookEnv(receiver.url) },
+    overrides: testEnv({ ROLE: 'worker', ...webhookEnv(receiver.url) }),
     logger: createLogger('silent'),
     features: [monitoringFeature],
     start: 'started',

@@ -29,12 +29,11 @@ const post = (payload: unknown, verificationToken = token) =>
 beforeAll(async () => {
   receiver = await startReceiver(500, 200);
   playground = await startPlayground({
-    env: testEnv(),
-    overrides: {
+    overrides: testEnv({
       WEBHOOK_VERIFICATION_TOKEN: token,
       ADMIN_PASSWORD: 'metrics-test',
       ...webhookEnv(receiver.url),
-    },
+    }),
     fake: { deliverNotifications: false, activeCallsVisibilityMs: [50, 150] },
     logger: createLogger('silent'),
     start: 'started',

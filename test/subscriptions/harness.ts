@@ -23,8 +23,7 @@ export async function startHarness(
   } = {},
 ): Promise<Harness> {
   const settings = {
-    env: testEnv(),
-    overrides: { ROLE: options.role ?? 'api', CRM_ADAPTER: 'stdout', ...options.env },
+    overrides: testEnv({ ROLE: options.role ?? 'api', CRM_ADAPTER: 'stdout', ...options.env }),
     fake: options.fake,
     logger: createLogger('silent'),
   };
