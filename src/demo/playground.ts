@@ -12,6 +12,7 @@ import type { FeatureFactory } from '../feature.js';
 import { assertPortFree, freePort } from '../infra/free-port.js';
 import { deletePrefixKeys } from '../infra/prefix-keys.js';
 import { startService, type RunningService } from '../runtime.js';
+import { subscriptionParts } from '../subscriptions/feature.js';
 import { webhookAddress } from '../webhook/path.js';
 
 export interface SimulatorOptions {
@@ -77,8 +78,14 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       await service.app.listen({ port: simulator.config.port, host: simulator.config.host });
     }
     if (start === 'subscribed') {
-      // Registered the way `rc-enrich subscribe` does it; the simulator runs the real handshake.
-      await withSubscriptions(service.config, ({ manager }) => manager.ensure({ allowCreate: true }));
+      // Registered the way `rc-enrich subscribe` does it; the simulator runs the real handshake. With
+      // workers, through the service's own RingCentral client (its keeper then sees it at once).
+      const ensure = ({ manager }: ReturnType<typeof subscriptionParts>) =>
+        manager.ensure({ allowCreate: true });
+      const { ringcentral, services, config } = service;
+      if (ringcentral) {
+        await ensure(subscriptionParts({ ...services, config, logger: options.logger, ringcentral }));
+      } else await withSubscriptions(config, ensure);
     }
     return { ...simulator, service };
   } catch (err) {
