@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sameSecret } from '../infra/same-secret.js';
 
 /** Where recording links live under PUBLIC_URL. */
 export const RECORDINGS_PATH = '/recordings';
@@ -43,10 +44,7 @@ export function verifyRecordingLink(
   if (!idPattern.test(ref.accountId) || !idPattern.test(ref.recordingId)) return 'forged';
   if (!expiresParam || !/^\d{1,12}$/.test(expiresParam) || !signatureParam) return 'forged';
   const expires = Number(expiresParam);
-  const expected = Buffer.from(sign(ref, expires, secret), 'base64url');
-  const given = Buffer.from(signatureParam, 'base64url');
-  // Both sides are HMAC outputs of one length once decoded; a different length is simply not ours.
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'forged';
+  if (!sameSecret(signatureParam, sign(ref, expires, secret))) return 'forged';
   // Checked after the signature, so an expired answer also proves the link was genuine.
   return expires * 1000 <= now ? 'expired' : 'ok';
 }
