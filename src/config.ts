@@ -56,6 +56,8 @@ const phoneNumbers = (name: string) => (value: string, ctx: z.RefinementCtx) => 
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Serve /metrics and /admin/queues on this internal port instead of PORT (unset: both on PORT). */
+  ADMIN_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   HOST: z.string().default('0.0.0.0'),
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -253,8 +255,14 @@ export function parseConfig(env: Record<string, string | undefined>) {
       'Invalid configuration:\n  RECORDINGS_ARCHIVE_ACCESS_KEY_ID and RECORDINGS_ARCHIVE_SECRET_ACCESS_KEY go together: set both or neither',
     );
   }
+  if (e.ADMIN_PORT !== undefined && e.ADMIN_PORT === e.PORT) {
+    throw new ConfigError(
+      'Invalid configuration:\n  ADMIN_PORT must differ from PORT (leave it unset to serve everything on PORT)',
+    );
+  }
   const config = {
     port: e.PORT,
+    adminPort: e.ADMIN_PORT,
     host: e.HOST,
     role: e.ROLE,
     logLevel: e.LOG_LEVEL,

@@ -39,8 +39,10 @@ export interface Feature {
   name: string;
   /** Maintenance jobs, run by the roles that run the workers. */
   maintenance?: MaintenanceJob[];
-  /** Fastify plugins registered on the app (every role). */
+  /** Fastify plugins registered on the app (every role): public routes such as recording links. */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  /** Operator routes (the dashboard): on ADMIN_PORT when it is set, else on the app beside the others. */
+  adminPlugins?: Array<(app: FastifyInstance) => Promise<void>>;
   /** Facts added to /health/ready's answer. */
   readiness?: () => Promise<Record<string, unknown>>;
   /** RingCentral's subscription renewal reminder arrived on the webhook. */

@@ -36,10 +36,15 @@ export async function main(env?: Record<string, string | undefined>): Promise<vo
     else logger.info({ signal }, 'shutting down');
     await running.close();
   });
+  let listening = { port: config.port, host: config.host, setting: 'PORT' };
   try {
     await running.app.listen({ port: config.port, host: config.host });
+    if (running.adminApp && config.adminPort !== undefined) {
+      listening = { port: config.adminPort, host: config.host, setting: 'ADMIN_PORT' };
+      await running.adminApp.listen({ port: config.adminPort, host: config.host });
+    }
   } catch (err) {
-    const explained = explainListenError(err, config, 'PORT');
+    const explained = explainListenError(err, listening, listening.setting);
     if (!(explained instanceof ListenError)) throw err;
     console.error(`rc-enrich: ${explained.message}`);
     await running.close();

@@ -15,6 +15,8 @@ import { startWorkers, type RunningWorkers } from './workers.js';
 
 export interface RunningService {
   app: FastifyInstance;
+  /** The operator app (/metrics, /admin/queues, /health/*) when ADMIN_PORT is set; main.ts listens on it. */
+  adminApp?: FastifyInstance;
   config: Config;
   services: Services;
   workers?: RunningWorkers;
@@ -38,6 +40,7 @@ export async function startService(
   const metrics = options.metrics ?? createMetrics();
   const services = await createServices(config, logger);
   let workers: RunningWorkers | undefined;
+  let adminApp: FastifyInstance | undefined;
   const loaded: Feature[] = [];
   // Features close what they opened, after the workers that use them stopped, in reverse order.
   const closeFeatures = async () => {
@@ -93,16 +96,23 @@ export async function startService(
     const credentials = client
       ? createCredentialsCheck({ login: () => client.ensureLoggedIn(), logger })
       : undefined;
+    const adminPlugins = [
+      metricsRoute(metrics, async () => {
+        await Promise.all(loaded.map((feature) => feature.refreshMetrics?.()));
+      }),
+      ...loaded.flatMap((feature) => feature.adminPlugins ?? []),
+    ];
+    const health = {
+      redis: services.redis,
+      workersRunning: workers?.running,
+      ringcentral: credentials?.status,
+      details: async () =>
+        Object.assign({}, ...(await Promise.all(loaded.map((feature) => feature.readiness?.() ?? {})))),
+    };
     const app = await buildApp({
       settings: { bodyLimit: config.webhook.bodyLimit },
       logger,
-      health: {
-        redis: services.redis,
-        workersRunning: workers?.running,
-        ringcentral: credentials?.status,
-        details: async () =>
-          Object.assign({}, ...(await Promise.all(loaded.map((feature) => feature.readiness?.() ?? {})))),
-      },
+      health,
       // assertRunnable has made sure the roles that receive webhooks have their token.
       webhook:
         config.role === 'worker'
@@ -117,16 +127,26 @@ export async function startService(
               onRenewalReminder: renewalReminders(loaded),
             },
       plugins: [
-        metricsRoute(metrics, async () => {
-          await Promise.all(loaded.map((feature) => feature.refreshMetrics?.()));
-        }),
+        ...(config.adminPort === undefined ? adminPlugins : []),
         ...loaded.flatMap((feature) => feature.plugins ?? []),
       ],
     });
+    // With ADMIN_PORT, the operator routes leave the public port for an app of their own.
+    adminApp =
+      config.adminPort === undefined
+        ? undefined
+        : await buildApp({
+            settings: { bodyLimit: config.webhook.bodyLimit },
+            logger,
+            health,
+            plugins: adminPlugins,
+          });
     credentials?.start();
     const running = workers;
+    const admin = adminApp;
     return {
       app,
+      adminApp: admin,
       config,
       services,
       workers,
@@ -136,12 +156,14 @@ export async function startService(
         credentials?.stop();
         // Stop taking requests first, then finish or release in-flight jobs, then close connections.
         await app.close();
+        await admin?.close();
         await running?.close();
         await closeFeatures();
         await services.close();
       },
     };
   } catch (err) {
+    await adminApp?.close();
     await workers?.close();
     await closeFeatures();
     await services.close();

@@ -32,6 +32,7 @@ async function startApi(env: Record<string, string>) {
   );
   return {
     service,
+    port,
     async stop() {
       await service.stop();
       await cleanupPrefix(queuePrefix);
@@ -69,6 +70,22 @@ describe('npm start › a port already in use', () => {
     } finally {
       blocker.close();
       await cleanupPrefix(queuePrefix);
+    }
+  });
+});
+
+describe('npm start › ADMIN_PORT', () => {
+  it('listens on both ports: /metrics on ADMIN_PORT, not on PORT', async () => {
+    const adminPort = await freePort();
+    const { port, stop } = await startApi({ CRM_ADAPTER: 'file', ADMIN_PORT: String(adminPort) });
+    try {
+      const metrics = await fetch(`http://127.0.0.1:${adminPort}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('rc_enrich_webhook_requests_total');
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
+    } finally {
+      await stop();
     }
   });
 });

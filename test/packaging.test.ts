@@ -53,7 +53,7 @@ describe('packaging › one Node.js story', () => {
 });
 
 describe('packaging › Docker Compose', () => {
-  it('publishes the api port (which serves /metrics and /admin/queues) on loopback only', async () => {
+  it('publishes the api ports (public and ADMIN_PORT) on loopback only', async () => {
     const compose = await text('docker-compose.yml');
     const api = compose.slice(compose.indexOf('\n  api:'), compose.indexOf('\n  worker:'));
     const published = [...api.matchAll(/^\s+- '([^']+)'$/gm)].map((match) => match[1]);

@@ -9,13 +9,13 @@ import { registerQueueMetrics } from './queue-metrics.js';
 export const monitoringFeature: FeatureFactory = ({ config, logger, metrics, queues, story }) => {
   registerQueueMetrics(metrics.registry, [queues.enrich, queues.deliver, queues.maintenance], logger);
 
-  const feature: Feature = { name: 'monitoring', plugins: [] };
+  const feature: Feature = { name: 'monitoring', adminPlugins: [] };
   if (config.role === 'worker') return feature;
   if (!config.admin.password) {
     logger.info(`the queue dashboard at ${dashboardPath} is off: set ADMIN_PASSWORD to turn it on`);
     return feature;
   }
-  feature.plugins = [
+  feature.adminPlugins = [
     dashboardPlugin({
       queues,
       story,

@@ -30,6 +30,8 @@ describe('docs › Docker walkthrough', () => {
     ])
       expect(walkthrough).toContain(step);
     expect(compose).toContain('./deploy/Caddyfile:/etc/caddy/Caddyfile');
-    expect(prometheus).toMatch(/names: \['api', 'worker'\]\n\s+type: A\n\s+port: 3000/);
+    // Prometheus scrapes the ADMIN_PORT the stack sets, where /metrics lives.
+    expect(compose).toMatch(/x-stack-env: &stack-env\n(?: {2}.*\n)*? {2}ADMIN_PORT: 9100\n/);
+    expect(prometheus).toMatch(/names: \['api', 'worker'\]\n\s+type: A\n(?:\s+#.*\n)?\s+port: 9100/);
   });
 });
