@@ -1,3 +1,5 @@
+import { mulberry32 } from '../src/fake-ringcentral/random.js';
+
 /**
  * The simulated calls a bench profile plays, the same list for rc-enrich and for the baseline.
  * `burst`: BENCH_CALLS calls ending within BENCH_SPREAD_MS (the issue's 300 in 30 s).
@@ -19,18 +21,6 @@ export interface Profile {
   name: 'burst' | 'steady';
   describe: string;
   calls: PlannedCall[];
-}
-
-/** A small seeded PRNG so every run plays the same calls. */
-function seeded(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Options {
@@ -62,7 +52,7 @@ export function profiles(options: Options): Record<Profile['name'], () => Profil
   const missing = `${options.missingPct}% missing from Active Calls`;
   return {
     burst: () => {
-      const random = seeded(options.seed);
+      const random = mulberry32(options.seed);
       return {
         name: 'burst',
         describe: `${options.calls} calls ending within ${options.spreadMs / 1000} s, ${missing}`,
@@ -72,7 +62,7 @@ export function profiles(options: Options): Record<Profile['name'], () => Profil
       };
     },
     steady: () => {
-      const random = seeded(options.seed + 1);
+      const random = mulberry32(options.seed + 1);
       const count = Math.round(options.steadyRate * options.steadySeconds);
       return {
         name: 'steady',
