@@ -42,8 +42,12 @@ export function createRecordingStore({ cache, archive, ringcentral, redis, keys,
       group: 'Heavy',
       priority: 'background',
     });
-    await redis.set(contentUriKey(ref), data.contentUri, 'EX', contentUriTtlSeconds);
+    await remember(ref, data.contentUri);
     return data.contentUri;
+  }
+
+  async function remember(ref: RecordingRef, contentUri: string): Promise<void> {
+    await redis.set(contentUriKey(ref), contentUri, 'EX', contentUriTtlSeconds);
   }
 
   async function fromRingCentral(ref: RecordingRef): Promise<Audio> {
@@ -97,9 +101,7 @@ export function createRecordingStore({ cache, archive, ringcentral, redis, keys,
     /** The recording on local disk, fetched if need be. Throws RingCentral's classified errors. */
     open: singleFlight,
     /** Remember where RingCentral serves a recording, so a first play costs one request, not two. */
-    async remember(ref: RecordingRef, contentUri: string): Promise<void> {
-      await redis.set(contentUriKey(ref), contentUri, 'EX', contentUriTtlSeconds);
-    },
+    remember,
     /**
      * Make sure the archive holds the recording (the background job). Answers false when there is no
      * archive. Throws to be retried when RingCentral or the archive fails.
