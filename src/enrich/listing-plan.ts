@@ -3,10 +3,14 @@
  * it, RingCentral's visibility delay and the Heavy budget (table-tested in test/enrich/listing-plan.test.ts).
  *
  * A listing is worth sending when records may have become visible since the last one. In steady traffic
- * that is the even pace the budget sustains (one per window / limit, 6.1 s for 10 a minute). In a burst
+ * that is the even pace the budget sustains (one per window / limit, 6.1 s for 10 a minute), less the
+ * slots other requests (Call Log lookups, background work) took in the last window. In a burst
  * (more records due per even-paced listing than `burstRecords`), the window's spare requests are spent
- * faster, at `burstPace` of the even gap, and until the burst's records are due listings leave
- * `callLogReserve` slots of the window to the Call Log, whose queries wait for them (planCallLog).
+ * faster, at `burstPace` of the even gap (slower when background work took some of the window's slots
+ * before the burst began), and until the burst's records are due listings leave `callLogReserve` slots
+ * of the window to the Call Log, whose queries wait for them (planCallLog). The first listing of a burst
+ * waits a whole burst gap after its first record can show: records trickle in at first (RingCentral's
+ * visibility delay spreads the ends), and every slot spent early is one missing at the burst's end.
  */
 export interface ListingPace {
   /** Records due per even-paced listing from which traffic counts as a burst. */
@@ -35,7 +39,16 @@ export interface ListingPlanInput {
   burstUntil?: number;
   visibility: Visibility;
   /** The Heavy group as the scheduler sees it: free slots now, when one comes back, limit and window. */
-  budget: { free: number; nextReturnAt: number; limit: number; windowMs: number };
+  budget: {
+    free: number;
+    nextReturnAt: number;
+    limit: number;
+    windowMs: number;
+    /** Slots of the window taken by background work (or requests RingCentral counted that we did not send). */
+    backgroundUsed?: number;
+    /** Slots of the window taken by anything but Active Calls listings (the above, and Call Log lookups). */
+    othersUsed?: number;
+  };
   /** The steady pace when configured (ENRICH_POLL_INTERVAL_MS); else the budget's, window / limit. */
   evenGapMs?: number;
 }
@@ -53,7 +66,10 @@ export interface ListingPlan {
 export function planListing(input: ListingPlanInput, pace = defaultListingPace): ListingPlan | undefined {
   const { now, lastListedAt, pendingEnds, visibility, budget } = input;
   if (pendingEnds.length === 0) return undefined;
-  const evenGap = input.evenGapMs ?? budget.windowMs / budget.limit;
+  // The even pace leaves the slots other requests took in the last window to them: evenly spaced
+  // listings rather than a listing pushed back a whole window each time a Call Log query takes its slot.
+  const budgetGap = input.evenGapMs ?? budget.windowMs / budget.limit;
+  const evenGap = input.evenGapMs ?? budget.windowMs / Math.max(1, budget.limit - (budget.othersUsed ?? 0));
   // Calls ended within one visibility span are the ones whose records are showing up now.
   const recent = pendingEnds.filter((endedAt) => endedAt > now - visibility.maxMs).length;
   const burstNow = (recent / visibility.maxMs) * evenGap >= pace.burstRecords;
@@ -65,12 +81,18 @@ export function planListing(input: ListingPlanInput, pace = defaultListingPace):
   const spare = budget.free - reserve;
   const dueUntil = Math.max(input.burstUntil ?? -Infinity, burstUntil ?? -Infinity);
   const spread = lastListedAt === undefined ? 0 : (dueUntil - lastListedAt) / spare;
-  const gap = inBurst && spare > 0 ? Math.min(evenGap, Math.max(pace.burstPace * evenGap, spread)) : evenGap;
+  // The burst pace assumes the window's slots are the listings'; those background work took before the
+  // burst began are made up by a slower pace, so the last of the burst's records still find a listing.
+  const listingSlots = budget.limit - reserve;
+  const burstGap =
+    (pace.burstPace * budgetGap * listingSlots) / Math.max(1, listingSlots - (budget.backgroundUsed ?? 0));
+  const gap = inBurst && spare > 0 ? Math.min(evenGap, Math.max(burstGap, spread)) : evenGap;
   const burst = gap < evenGap;
   const dueFrom = Math.min(...pendingEnds) + visibility.minMs;
-  // The first listing since the earliest record could show waits half a gap, so it finds some.
+  // The first listing since the earliest record could show waits half a gap, so it finds some (a whole
+  // one in a burst, see above).
   const fresh = lastListedAt === undefined || lastListedAt < dueFrom;
-  let at = Math.max(fresh ? dueFrom + gap / 2 : dueFrom, (lastListedAt ?? -Infinity) + gap);
+  let at = Math.max(fresh ? dueFrom + (inBurst ? gap : gap / 2) : dueFrom, (lastListedAt ?? -Infinity) + gap);
   // No slot to spare: the next one that comes back.
   if (budget.free <= reserve) at = Math.max(at, budget.nextReturnAt);
   return { at, burst, ...(burstUntil === undefined ? {} : { burstUntil }) };

@@ -16,10 +16,22 @@ interface Deps {
 
 /** A Call Log query waits for a burst's Active Calls listings at most this long. */
 const callLogMaxHoldMs = 15_000;
+/** Background work waits this long past the moment a burst's Call Log queries may go out. */
+const backgroundAfterBurstMs = 5_000;
+
+/**
+ * Until when a burst's lookups may want every Heavy slot: its records are due in Active Calls until
+ * `burstUntil`, and the Call Log queries for those it never lists go out once the log can have them.
+ */
+export function burstBusyUntil(burstUntil: number, visibilityMaxMs: number, callLogDelayMs: number): number {
+  const lastEnd = burstUntil - visibilityMaxMs;
+  return Math.max(burstUntil, lastEnd + callLogDelayMs) + backgroundAfterBurstMs;
+}
 
 /**
  * The effect side of listing-plan.ts: reads what the plans need (waiting calls, learned visibility,
  * the Heavy budget) from Redis and says when the account's next listing of each kind may go out.
+ * During a burst it also holds the Heavy group's background requests back until the burst is served.
  */
 export function createListingTiming(deps: Deps) {
   return {
@@ -42,11 +54,19 @@ export function createListingTiming(deps: Deps) {
           nextReturnAt: budget.nextReturnAt,
           limit: budget.limit,
           windowMs: budget.windowMs,
+          backgroundUsed: budget.backgroundUsed,
+          othersUsed: budget.othersUsed,
         },
         evenGapMs: deps.evenGapMs,
       });
-      if (plan?.burstUntil !== undefined && plan.burstUntil > (burstUntil ?? -Infinity))
-        await deps.pending.markBurst(accountId, plan.burstUntil);
+      if (plan?.burstUntil !== undefined && plan.burstUntil > (burstUntil ?? -Infinity)) {
+        // Reconcile, back-fill and downloads would take the slots the burst's last records need.
+        const busyUntil = burstBusyUntil(plan.burstUntil, visibility.maxMs, deps.callLogDelayMs);
+        await Promise.all([
+          deps.pending.markBurst(accountId, plan.burstUntil),
+          deps.heavy.holdBackground(busyUntil - now),
+        ]);
+      }
       // No call waiting (a call asking was just matched elsewhere): allow one at once, the budget decides.
       return plan?.at ?? now;
     },

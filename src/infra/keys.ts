@@ -50,6 +50,8 @@ export function createKeys(queuePrefix: string) {
     budget: (group: string) => `${ns}:budget:${group}`,
     budgetPenalty: (group: string) => `${ns}:budget:${group}:penalty`,
     budgetLimits: (group: string) => `${ns}:budget:${group}:limits`,
+    /** Present (with a TTL) while the group's background requests are held back for the lookups. */
+    budgetBackgroundHold: (group: string) => `${ns}:budget:${group}:background-hold`,
     /** Requests waiting for a slot of the group, by priority (scored by when their claim lapses). */
     budgetClaims: (group: string) => `${ns}:budget:${group}:claims`,
     /** Bumped on every change of the group's budget: a slot is taken only if nothing changed since it was read. */

@@ -25,7 +25,19 @@ export interface BudgetState {
   now: number;
   /** Send times of the requests still inside the window, oldest first. */
   sent: number[];
+  /**
+   * Those of them that were not lookups: background work, and requests RingCentral counted that we
+   * did not send (learned from its headers).
+   */
+  backgroundSent?: number[];
+  /** Those that were not Active Calls listings (`due`): the above and the Call Log lookups. */
+  othersSent?: number[];
   penaltyUntil: number;
+  /**
+   * Background requests wait until then: lookups have records due (a burst, then its Call Log
+   * queries) and every slot of the window may be theirs. 0 when nothing holds them.
+   */
+  backgroundHeldUntil: number;
   limit: number;
   /** The group's window plus the safety margin. */
   windowMs: number;
@@ -61,6 +73,8 @@ export function decideSlot(
     return { send: false, waitMs: ms, claimUntil: now + ms + claimGraceMs };
   };
   if (state.penaltyUntil > now) return wait(state.penaltyUntil - now);
+  if (ask.priority === 'background' && state.backgroundHeldUntil > now)
+    return wait(state.backgroundHeldUntil - now);
   const live = state.sent.filter((at) => at > now - state.windowMs).sort((a, b) => a - b);
   const ahead = new Set(
     state.claims
@@ -124,6 +138,12 @@ export interface BudgetSnapshot {
   /** Slots owed to requests waiting for them (by priority order). */
   reserved: number;
   penaltyMs: number;
+  /** Slots of the window taken by anything but lookups (background work, requests not ours). */
+  backgroundUsed: number;
+  /** Slots of the window taken by anything but due listings: background work and Call Log lookups. */
+  othersUsed: number;
+  /** How much longer background requests are held back for the lookups (a burst in progress). */
+  backgroundHeldMs: number;
   /** When the oldest request in the window leaves it (a slot comes back); now if none is in it. */
   nextReturnAt: number;
 }
@@ -139,6 +159,9 @@ export function snapshotOf(group: ApiGroup, state: BudgetState): BudgetSnapshot 
     remaining: Math.max(0, state.limit - used),
     reserved: new Set(state.claims.filter((claim) => claim.until > state.now).map((claim) => claim.id)).size,
     penaltyMs: Math.max(0, state.penaltyUntil - state.now),
+    backgroundUsed: (state.backgroundSent ?? []).filter((at) => at > state.now - state.windowMs).length,
+    othersUsed: (state.othersSent ?? []).filter((at) => at > state.now - state.windowMs).length,
+    backgroundHeldMs: Math.max(0, state.backgroundHeldUntil - state.now),
     nextReturnAt: live.length > 0 ? Math.min(...live) + state.windowMs : state.now,
   };
 }

@@ -26,7 +26,10 @@ export function formatBudgetsReport(report: BudgetSnapshot[]): string {
     .map(
       (budget) =>
         `${budget.group.padEnd(width)}  used=${budget.used}/${budget.limit} per ${budget.windowMs / 1000}s` +
-        ` remaining=${budget.remaining} reserved=${budget.reserved} penalty=${(budget.penaltyMs / 1000).toFixed(0)}s`,
+        ` remaining=${budget.remaining} reserved=${budget.reserved} penalty=${(budget.penaltyMs / 1000).toFixed(0)}s` +
+        (budget.backgroundHeldMs > 0
+          ? ` background-held=${(budget.backgroundHeldMs / 1000).toFixed(0)}s`
+          : ''),
     )
     .join('\n');
 }

@@ -37,8 +37,10 @@ local limit = tonumber(redis.call('HGET', KEYS[3], 'limit') or ARGV[1])
 local window = tonumber(redis.call('HGET', KEYS[3], 'windowMs') or ARGV[2]) + tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now)
+local held = redis.call('PTTL', KEYS[6])
 return { now, limit, window, redis.call('GET', KEYS[2]) or '0', redis.call('GET', KEYS[5]) or '0',
-  redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES'), redis.call('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES') }
+  redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES'), redis.call('ZRANGE', KEYS[4], 0, -1, 'WITHSCORES'),
+  held > 0 and now + held or 0 }
 `;
 
 // Takes the slot only if the budget is as it was read (compare-and-set on the version).
@@ -81,6 +83,12 @@ redis.call('PEXPIRE', KEYS[2], 86400000)
 return untilMs
 `;
 
+// The hold is a key's time to live, so it needs no clock shared with the process that set it; a
+// shorter hold never cuts a longer one short.
+const holdScript = `
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
+`;
+
 /** A taken slot that lost the race to another process is asked for again, this many times. */
 const takeAttempts = 5;
 
@@ -96,20 +104,22 @@ export function createBudget(redis: Redis, keys: Keys, group: ApiGroup, limits: 
   const learned = keys.budgetLimits(group);
   const claims = keys.budgetClaims(group);
   const version = keys.budgetVersion(group);
+  const backgroundHold = keys.budgetBackgroundHold(group);
 
   async function read(): Promise<{ state: BudgetState; version: string }> {
-    const [now, limit, windowMs, penaltyUntil, readVersion, sent, claimed] = (await redis.eval(
+    const [now, limit, windowMs, penaltyUntil, readVersion, sent, claimed, heldUntil] = (await redis.eval(
       readScript,
-      5,
+      6,
       zset,
       penalty,
       learned,
       claims,
       version,
+      backgroundHold,
       limits.limit,
       limits.windowMs,
       limits.safetyMs,
-    )) as [number, number, number, string, string, string[], string[]];
+    )) as [number, number, number, string, string, string[], string[], number];
     return {
       version: readVersion,
       state: {
@@ -117,7 +127,10 @@ export function createBudget(redis: Redis, keys: Keys, group: ApiGroup, limits: 
         limit,
         windowMs,
         penaltyUntil: Number(penaltyUntil),
+        backgroundHeldUntil: heldUntil,
         sent: scores(sent),
+        backgroundSent: sentExcept(sent, ['due', 'lookup']),
+        othersSent: sentExcept(sent, ['due']),
         claims: pairs(claimed).map(([member, until]) => parseClaim(member, until)),
       },
     };
@@ -150,7 +163,8 @@ export function createBudget(redis: Redis, keys: Keys, group: ApiGroup, limits: 
           version,
           seen,
           state.now,
-          randomUUID(),
+          // The sender's priority stays with its slot: a burst's listings know what background work took.
+          `${priority}|${randomUUID()}`,
           state.windowMs,
           member,
         );
@@ -184,6 +198,14 @@ export function createBudget(redis: Redis, keys: Keys, group: ApiGroup, limits: 
         version,
         penaltyMs(retryAfterMs, limits.defaultRetryAfterMs, limits.maxRetryAfterMs),
       );
+    },
+    /**
+     * Background requests (reconcile, back-fill, downloads) wait `ms` from now: a burst's lookups
+     * will want every slot of the window until its records (and its Call Log queries) are done.
+     */
+    async holdBackground(ms: number): Promise<void> {
+      if (ms <= 0) return;
+      await redis.eval(holdScript, 1, backgroundHold, Math.ceil(ms));
     },
     /** Used, reserved, penalty: what /metrics and `rc-enrich queues` show. */
     async snapshot(): Promise<BudgetSnapshot> {
@@ -220,6 +242,12 @@ function pairs(flat: string[]): Array<[string, number]> {
 }
 
 const scores = (flat: string[]) => pairs(flat).map(([, score]) => score);
+
+/** Send times of the window's slots not taken at these priorities (placeholders have none). */
+const sentExcept = (flat: string[], priorities: RequestPriority[]) =>
+  pairs(flat)
+    .filter(([member]) => !priorities.some((priority) => member.startsWith(`${priority}|`)))
+    .map(([, at]) => at);
 
 function parseClaim(member: string, until: number): Claim {
   const cut = member.indexOf('|');

@@ -38,6 +38,18 @@ describe('listing plan › when the next Active Calls listing goes out', () => {
       burstUntil: now + 10_000,
     },
     {
+      case: 'a burst after background work took 2 of the window’s slots: the pace makes up for them',
+      over: {
+        lastListedAt: now - 2_000,
+        pendingEnds: burst,
+        budget: { ...heavy, free: 8, backgroundUsed: 2 },
+      },
+      // 9 listing slots paced as if all were there, spread over the 7 left: 3.965 s × 9 / 7.
+      at: now - 2_000 + 5_097.9,
+      burst: true,
+      burstUntil: now + 10_000,
+    },
+    {
       case: 'a burst with 3 slots to spare for the 12 s its records are still due: one every 4 s',
       over: { lastListedAt: now - 2_000, pendingEnds: burst, budget: { ...heavy, free: 4 } },
       at: now - 2_000 + 4_000,
@@ -92,6 +104,16 @@ describe('listing plan › when the next Active Calls listing goes out', () => {
       burst: false,
     },
     {
+      case: 'steady traffic while Call Log lookups took 2 slots of the window: 8 evenly spaced listings',
+      over: {
+        lastListedAt: now - 2_000,
+        pendingEnds: ended(8, 8_000),
+        budget: { ...heavy, othersUsed: 2, backgroundUsed: 0 },
+      },
+      at: now - 2_000 + 7_625,
+      burst: false,
+    },
+    {
       case: 'RingCentral lowered the limit to 5: the even gap doubles',
       over: { lastListedAt: now - 2_000, pendingEnds: ended(8, 8_000), budget: { ...heavy, limit: 5 } },
       at: now - 2_000 + 12_200,
@@ -110,9 +132,9 @@ describe('listing plan › when the next Active Calls listing goes out', () => {
       burst: false,
     },
     {
-      case: 'never listed before, a burst starting: half a burst gap after the first record can show',
+      case: 'never listed before, a burst starting: a burst gap after the first record can show',
       over: { pendingEnds: burst },
-      at: now - 7_900 + 3_000 + 1_982.5,
+      at: now - 7_900 + 3_000 + 3_965,
       burst: true,
       burstUntil: now + 10_000,
     },

@@ -13,6 +13,7 @@ const heavy = (now: number, sent: number[], extra: Partial<BudgetState> = {}): B
   now,
   sent,
   penaltyUntil: 0,
+  backgroundHeldUntil: 0,
   limit: 10,
   windowMs: 61_000,
   claims: [],
@@ -45,6 +46,22 @@ describe('budget decision › priorities', () => {
     const decision = decideSlot(heavy(20_000, seven), { priority, claimId: 'x' });
     expect(decision.send).toBe(send);
     if (!decision.send) expect(decision.waitMs).toBe(waitMs);
+  });
+
+  it('while a burst holds background work back, it waits out the hold even with the window empty', () => {
+    const held = heavy(20_000, [], { backgroundHeldUntil: 45_000 });
+    expect(decideSlot(held, { priority: 'background', claimId: 'reconcile' })).toMatchObject({
+      send: false,
+      waitMs: 25_000,
+    });
+    // The lookups the hold is for go at once…
+    expect(decideSlot(held, { priority: 'due', claimId: 'listing' })).toEqual({ send: true });
+    expect(decideSlot(held, { priority: 'lookup', claimId: 'call-log' })).toEqual({ send: true });
+    // …and once it lapses, background work takes a slot again.
+    expect(decideSlot({ ...held, now: 45_000 }, { priority: 'background', claimId: 'reconcile' })).toEqual({
+      send: true,
+    });
+    expect(snapshotOf('Heavy', held).backgroundHeldMs).toBe(25_000);
   });
 
   it('a waiting due lookup is owed the next slot: a Call Log lookup waits behind it', () => {
@@ -155,6 +172,9 @@ describe('budget decision › snapshot', () => {
       remaining: 6,
       reserved: 1,
       penaltyMs: 10_000,
+      backgroundUsed: 0,
+      othersUsed: 0,
+      backgroundHeldMs: 0,
       nextReturnAt: 1_000 + 61_000,
     });
   });

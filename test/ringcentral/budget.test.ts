@@ -50,6 +50,27 @@ describe('budget › shared by processes through Redis', () => {
     expect((await budget.snapshot()).reserved).toBe(1); // the background request now waits in line
   });
 
+  it('a burst holds background work back in every process; a shorter hold never cuts it short', async () => {
+    const one = createBudget(a, createKeys(prefix), 'Heavy', limits);
+    const two = createBudget(b, createKeys(prefix), 'Heavy', limits);
+    await one.holdBackground(300);
+    await two.holdBackground(50);
+    const wait = await two.acquire('background', 'reconcile');
+    expect(wait).toBeGreaterThan(200);
+    expect(wait).toBeLessThanOrEqual(300);
+    expect(await two.acquire('due', 'listing')).toBe(0);
+    expect((await one.snapshot()).backgroundHeldMs).toBeGreaterThan(200);
+    await new Promise((resolve) => setTimeout(resolve, wait + 20));
+    expect(await two.acquire('background', 'reconcile')).toBe(0);
+    // The window knows which of its slots background work took (the listings' pace makes up for them).
+    expect(await one.snapshot()).toMatchObject({
+      used: 2,
+      backgroundUsed: 1,
+      othersUsed: 1,
+      backgroundHeldMs: 0,
+    });
+  });
+
   it('a 429 stops every request of the group for Retry-After', async () => {
     const budget = createBudget(a, createKeys(prefix), 'Heavy', limits);
     await budget.penalize(250);
