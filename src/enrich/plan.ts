@@ -111,7 +111,11 @@ export function planLookup(
     };
   }
   const { dueAt, activeUntil, callLogUntil } = lookupDeadlines(call.endedAt, job, windows, visibility);
-  if (now < dueAt) return { action: 'wait', until: dueAt, reason: 'visibility' };
+  // The learned delay errs late (it is learned from listings): from the configured one on, the call
+  // looks in the listings already sent (a record that showed early matches there) and waits for the
+  // next one, woken when it has the record.
+  const lookFrom = Math.min(dueAt, call.endedAt + windows.visibilityDelayMs);
+  if (now < lookFrom) return { action: 'wait', until: lookFrom, reason: 'visibility' };
   // A replay comes long after Active Calls forgot the call: straight to the Call Log.
   const inActiveCalls = now < activeUntil && job.replayedAt === undefined;
   if (inActiveCalls && !missingFromActiveCalls(job)) {

@@ -108,6 +108,14 @@ export function createSharedListing({
       let fetched = false;
       for (let round = 0; round < 3; round++) {
         const meta = await store.meta(accountId);
+        if (meta && meta.startedAt < notBefore) {
+          // A finished record matches in any listing, even one sent before the time the call asked
+          // for: records can show sooner than the call expected (the visibility delay is learned from
+          // listings, so it errs late), and the listing that has it may be the one already here.
+          const early = matchRecords(await store.find(accountId, meta.fetchId, call));
+          if (early.status === 'matched')
+            return { ...early, fetchId: meta.fetchId, listedAt: meta.startedAt, fetched };
+        }
         if (meta && meta.startedAt >= notBefore) {
           const result = await inspect(accountId, meta, call, fetched);
           if (result.status === 'matched' || Date.now() < result.retryAt) return result;

@@ -156,12 +156,20 @@ describe('planLookup › one run of a call’s job', () => {
 
   it('a learned visibility (records 5–20 s after the end) moves the due time', () => {
     const learned = { minMs: 5_000, maxMs: 20_000 };
-    expect(planLookup(call(), {}, windows, ended + 4_000, learned)).toEqual({
+    expect(lookupDeadlines(ended, {}, windows, learned).dueAt).toBe(ended + 5_000);
+    // Learned from listings, the delay errs late: from the configured 3 s on, the call reads the
+    // listings already sent (its record may be in one) while asking for one sent after the due time.
+    expect(planLookup(call(), {}, windows, ended + 2_000, learned)).toEqual({
       action: 'wait',
-      until: ended + 5_000,
+      until: ended + 3_000,
       reason: 'visibility',
     });
-    expect(lookupDeadlines(ended, {}, windows, learned).dueAt).toBe(ended + 5_000);
+    expect(planLookup(call(), {}, windows, ended + 4_000, learned)).toEqual({
+      action: 'lookup',
+      source: 'active-calls',
+      notBefore: ended + 5_000,
+      until: ended + 115_000,
+    });
   });
 
   it('the deadlines follow the windows', () => {

@@ -84,6 +84,28 @@ describe('shared listing › single flight', () => {
     expect(calls.count).toBe(2);
   });
 
+  it('a record already in the latest listing matches, even when the call asks for a later one', async () => {
+    const { calls, fetchAll } = source(() => [record(1), record(2)]);
+    const listing = createSharedListing({
+      redis: connections[0]!,
+      keys: createKeys(prefix),
+      kind: 'active-calls',
+      minIntervalMs: 5_000,
+      fetchAll,
+    });
+    const first = await listing.lookup('acc', { telephonySessionId: 's-1', sessionId: '1001' }, Date.now());
+    expect(first.status).toBe('matched');
+    // Call 2 expected its record only from now on (its learned visibility delay): it showed sooner,
+    // and the listing that has it serves it at once instead of one a whole gap later.
+    const second = await listing.lookup(
+      'acc',
+      { telephonySessionId: 's-2', sessionId: '1002' },
+      Date.now() + 1_000,
+    );
+    expect(second).toMatchObject({ status: 'matched', fetched: false });
+    expect(calls.count).toBe(1);
+  });
+
   it('a record still In Progress does not match', async () => {
     const { fetchAll } = source(() => [record(1, 'In Progress')]);
     const listing = createSharedListing({
