@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CallIntake } from './calls/intake.js';
-import type { EnrichedCall } from './calls/types.js';
+import type { EnrichedCall, RingCentralCallRecord } from './calls/types.js';
 import type { Config } from './config.js';
 import type { Metrics } from './infra/metrics.js';
 import type { RingCentralRequests } from './ringcentral/client.js';
@@ -51,6 +51,11 @@ export interface Feature {
   refreshMetrics?: () => Promise<void>;
   /** Add to a call just before an adapter receives it (e.g. playable recording links); same output on every attempt. */
   beforeDelivery?: (call: EnrichedCall) => Promise<EnrichedCall>;
+  /**
+   * The enrich lookups read a page of the account's Call Log (a query shared by the calls that needed
+   * it): every call it lists, not only those asked for. Run after the waiting calls were woken.
+   */
+  onCallLogRecords?: (records: RingCentralCallRecord[]) => Promise<void>;
   /** A call reached an adapter (not called for updates). */
   afterDelivery?: (call: EnrichedCall, adapter: string) => Promise<void>;
   /** Close what the feature opened (after the workers stopped, before Redis closes). */

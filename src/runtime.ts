@@ -89,6 +89,9 @@ export async function startService(
         maintenance,
         beforeDelivery: loaded.flatMap((feature) => (feature.beforeDelivery ? [feature.beforeDelivery] : [])),
         afterDelivery: loaded.flatMap((feature) => (feature.afterDelivery ? [feature.afterDelivery] : [])),
+        onCallLogRecords: loaded.flatMap((feature) =>
+          feature.onCallLogRecords ? [feature.onCallLogRecords] : [],
+        ),
       });
     }
 

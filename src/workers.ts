@@ -1,7 +1,7 @@
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { createDeliveryFilter } from './deliver/call-filter.js';
-import type { EnrichedCall } from './calls/types.js';
+import type { EnrichedCall, RingCentralCallRecord } from './calls/types.js';
 import { loadAdapters } from './adapters/load.js';
 import { ownerOptions } from './adapters/owners/options.js';
 import type { CrmAdapter } from './adapters/types.js';
@@ -38,6 +38,8 @@ export interface WorkerDeps {
   /** Features' additions to a call before delivery, applied in order. */
   beforeDelivery?: Array<(call: EnrichedCall) => Promise<EnrichedCall>>;
   afterDelivery?: Array<(call: EnrichedCall, adapter: string) => Promise<void>>;
+  /** Features that read every Call Log page the lookups fetch (reconcile recovers lost calls from it). */
+  onCallLogRecords?: Array<(records: RingCentralCallRecord[]) => Promise<void>>;
 }
 
 /**
@@ -107,7 +109,21 @@ async function runWorkers(deps: WorkerDeps, adapters: Map<string, CrmAdapter>): 
     account: deps.account,
     callState: services.callState,
     story: services.story,
-    ...createEnrichLookups({ config, redis: connection, keys, enrichQueue: queues.enrich, ringcentral }),
+    ...createEnrichLookups({
+      config,
+      redis: connection,
+      keys,
+      enrichQueue: queues.enrich,
+      ringcentral,
+      onCallLogRecords: async (records) => {
+        for (const hook of deps.onCallLogRecords ?? []) {
+          // A lookup never fails for what a feature does with the page afterwards.
+          await hook(records).catch((err: unknown) =>
+            logger.warn({ err: (err as Error).message }, 'a Call Log page could not be shared'),
+          );
+        }
+      },
+    }),
     deliveries: createDeliveryScheduler(queues, config),
     logger,
     metrics,

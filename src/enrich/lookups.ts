@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { RingCentralCallRecord } from '../calls/types.js';
 import type { Config } from '../config.js';
 import type { Keys } from '../infra/keys.js';
 import type { RingCentralClient } from '../ringcentral/client.js';
@@ -20,6 +21,8 @@ export function createEnrichLookups(deps: {
   keys: Keys;
   enrichQueue: Queue;
   ringcentral: RingCentralClient;
+  /** Every Call Log page fetched, after the calls it served were woken (reconcile recovers lost calls). */
+  onCallLogRecords?: (records: RingCentralCallRecord[]) => Promise<void>;
 }) {
   const { config, redis, keys, ringcentral } = deps;
   const activePending = createActivePending(redis, keys);
@@ -60,7 +63,10 @@ export function createEnrichLookups(deps: {
       minIntervalMs: config.enrich.callLogIntervalMs,
       fetchAll: callLogFetcher(ringcentral, redis, keys),
       nextListingAt: timing.callLog,
-      onSaved: (accountId, records) => listingWaiters.wake('call-log', accountId, records),
+      onSaved: async (accountId, records) => {
+        await listingWaiters.wake('call-log', accountId, records);
+        await deps.onCallLogRecords?.(records);
+      },
     }),
   };
 }

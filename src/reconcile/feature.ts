@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RingCentralCallRecord } from '../calls/types.js';
 import type { Config } from '../config.js';
 import { createDeliveredLedger } from '../deliver/ledger.js';
 import { createDeliveryScheduler } from '../deliver/schedule.js';
@@ -8,7 +9,7 @@ import type { RingCentralRequests } from '../ringcentral/client.js';
 import type { Services } from '../services.js';
 import { createReconcileMetrics, type ReconcileMetrics } from './metrics.js';
 import { RECONCILE_JOB, createReconciler } from './reconciler.js';
-import { createRecovery } from './recover.js';
+import { createRecovery, recoveredCount } from './recover.js';
 import { createReconcileStore, type ReconcileState } from './state.js';
 
 export interface ReconcileDeps {
@@ -61,7 +62,10 @@ export function reconcileParts(
 export const reconcileFeature: FeatureFactory = async (context) => {
   const { config, logger, ringcentral } = context;
   const metrics = createReconcileMetrics(context.metrics.registry);
-  const { reconciler, store } = reconcileParts({ config, logger, services: context, ringcentral }, metrics);
+  const { reconciler, store, recovery } = reconcileParts(
+    { config, logger, services: context, ringcentral },
+    metrics,
+  );
   const intervalMs = config.reconcile.intervalMs;
   if (config.role !== 'api') {
     if (intervalMs === 0) await context.queues.maintenance.removeJobScheduler(RECONCILE_JOB);
@@ -79,6 +83,20 @@ export const reconcileFeature: FeatureFactory = async (context) => {
         ...(intervalMs > 0 ? { everyMs: intervalMs } : {}),
       },
     ],
+    // The enrich lookups' Call Log queries list every call of their period: a call whose notifications
+    // were lost is recovered from the first one that has it, without waiting for the next scan (the
+    // scan still covers every call; the ledger and job ids keep a call from going out twice).
+    ...(intervalMs > 0
+      ? {
+          onCallLogRecords: async (records: RingCentralCallRecord[]) => {
+            // The scan asks for voice calls only; the lookups' query has faxes too.
+            const calls = records.filter((record) => (record.type ?? 'Voice') === 'Voice');
+            const tally = await recovery.page(calls, { via: 'reconcile' });
+            if (recoveredCount(tally) > 0)
+              logger.warn({ recovered: tally.recovered }, 'calls recovered from a Call Log lookup');
+          },
+        }
+      : {}),
     readiness: async () => ({ reconcile: describeReconcile(await reader.read(), intervalMs) }),
     refreshMetrics: async () => metrics.show(await reader.read()),
   };

@@ -8,7 +8,8 @@ import { createDeliveryScheduler } from '../../src/deliver/schedule.js';
 import { deliverJobId } from '../../src/queues.js';
 import { eventually } from '../helpers/config.js';
 import { deliveredCalls, startStack, type Stack } from '../helpers/stack.js';
-import { expectEachDeliveredOnce, reconcileEnv } from './helpers.js';
+import { createReconcileStore } from '../../src/reconcile/state.js';
+import { expectEachDeliveredOnce, reconcileEnv, scanCompletedAfter } from './helpers.js';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -99,6 +100,26 @@ describe('reconcile › lost notifications', () => {
     for (const call of during)
       expect(delivered.get(call.telephonySessionId)).toMatchObject({ recoveredBy: 'reconcile' });
     expect(stack.fake.stats().rateLimited).toBe(0);
+  });
+
+  it('a call never notified is recovered from the next Call Log lookup, without waiting for a scan', async () => {
+    // One scan at start-up, then none for the rest of the test: only a lookup can find the silent call.
+    stack = await startStack({ env: { ...reconcileEnv, RECONCILE_INTERVAL_MS: '600000' } });
+    const service = stack.services[0]!;
+    const firstScan = await scanCompletedAfter(service, 0);
+    const silent = await stack.fake.calls.play({ deliverNotifications: false, talkMs: 50 });
+    // Ends later: a Call Log lookup for it lists the silent call too (and the grace has passed by then).
+    const unlisted = await stack.fake.calls.play({ missingFromActiveCalls: true, ringMs: 400, talkMs: 200 });
+
+    await eventually(async () =>
+      [silent, unlisted].every((call) => deliveredCalls(stack!.crm).has(call.telephonySessionId)),
+    );
+    const delivered = deliveredCalls(stack.crm) as Map<string, Delivered>;
+    expect(delivered.get(silent.telephonySessionId)).toMatchObject({ recoveredBy: 'reconcile' });
+    expect(delivered.get(unlisted.telephonySessionId)?.recoveredBy).toBeUndefined();
+    const state = await createReconcileStore(service.services.redis, service.services.keys).read();
+    expect(state.lastSuccessAt).toBe(firstScan.lastSuccessAt);
+    expect(stack.crm.requests).toHaveLength(2);
   });
 
   it('the delivered ledger outlives the deliver job: a call is not sent again once its job is gone', async () => {
