@@ -23,6 +23,9 @@ export interface ListingPace {
 
 export const defaultListingPace: ListingPace = { burstRecords: 15, burstPace: 0.65, callLogReserve: 1 };
 
+/** A listing this close to the time a burst's last records are due counts as the one that lists them. */
+const lastRecordsSlackMs = 1_000;
+
 /** RingCentral's delay between a call's end and its record in Active Calls (learned, see visibility.ts). */
 export interface Visibility {
   minMs: number;
@@ -51,6 +54,8 @@ export interface ListingPlanInput {
   };
   /** The steady pace when configured (ENRICH_POLL_INTERVAL_MS); else the budget's, window / limit. */
   evenGapMs?: number;
+  /** ENRICH_CALL_LOG_DELAY_MS: the burst's Call Log query goes once the log can have its last call. */
+  callLogDelayMs?: number;
 }
 
 export interface ListingPlan {
@@ -74,8 +79,17 @@ export function planListing(input: ListingPlanInput, pace = defaultListingPace):
   const recent = pendingEnds.filter((endedAt) => endedAt > now - visibility.maxMs).length;
   const burstNow = (recent / visibility.maxMs) * evenGap >= pace.burstRecords;
   const burstUntil = burstNow ? Math.max(...pendingEnds) + visibility.maxMs : undefined;
-  const inBurst = burstNow || (input.burstUntil ?? -Infinity) > now;
-  const reserve = inBurst ? pace.callLogReserve : 0;
+  const rememberedUntil = input.burstUntil ?? -Infinity;
+  const recordsStillDue = burstNow || rememberedUntil > now;
+  // The burst's pace lasts until a listing went out when its last records were due: the job sending
+  // that listing wakes a little after the planned time, and must not find the burst over and wait a
+  // whole even gap more. That listing may take the Call Log's slot; a listing only confirming that
+  // calls are missing may not, until the burst's Call Log query went (planCallLog).
+  const lastRecordsListed = (lastListedAt ?? -Infinity) >= rememberedUntil - lastRecordsSlackMs;
+  const inBurst = recordsStillDue || !lastRecordsListed;
+  const callLogAt = rememberedUntil - visibility.maxMs + (input.callLogDelayMs ?? -Infinity);
+  const reserve =
+    recordsStillDue || (lastRecordsListed && now < callLogAt) ? pace.callLogReserve : 0;
   // In a burst, the slots to spare are spread over the time its known records are still due: never
   // faster than the burst pace (more calls may come), never slower than the even one.
   const spare = budget.free - reserve;

@@ -58,6 +58,7 @@ export function createListingTiming(deps: Deps) {
           othersUsed: budget.othersUsed,
         },
         evenGapMs: deps.evenGapMs,
+        callLogDelayMs: deps.callLogDelayMs,
       });
       if (plan?.burstUntil !== undefined && plan.burstUntil > (burstUntil ?? -Infinity)) {
         // Reconcile, back-fill and downloads would take the slots the burst's last records need.

@@ -16,6 +16,8 @@ export const RECONCILE_JOB = 'reconcile';
 /** What one run of the job did (its return value, visible on the maintenance job). */
 export type ReconcileRun =
   | { outcome: 'off' | 'busy' }
+  /** The period to scan is too recent to hold a call to recover (reconcile was just turned on). */
+  | { outcome: 'nothing-yet' }
   | { outcome: 'continuing'; page: number }
   | { outcome: 'waiting'; page: number; delayMs: number }
   | { outcome: 'complete'; scanned: number; recovered: number };
@@ -86,6 +88,9 @@ export function createReconciler(deps: Deps) {
   async function scan(now: number): Promise<ReconcileRun> {
     try {
       let cursor = nextScan(await store.read(), settings, now);
+      // Calls within the grace are left to their notifications, so a period that starts inside it can
+      // recover nothing: no Heavy request for it (the watermark stays, the next run covers it).
+      if (cursor.page === 1 && cursor.from > now - settings.graceMs) return { outcome: 'nothing-yet' };
       for (let pages = 0; ; pages++) {
         if (pages === pagesPerRun) {
           await continueLater(cursor, 0);

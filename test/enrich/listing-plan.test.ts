@@ -93,12 +93,38 @@ describe('listing plan › when the next Active Calls listing goes out', () => {
       burst: false,
     },
     {
-      case: 'after the burst’s records were due: the last slot is the listing’s again',
+      case: 'the burst’s last records are due and no listing has them yet: it goes now, on the last slot',
       over: {
-        lastListedAt: now - 2_000,
-        pendingEnds: ended(3, 8_000),
+        lastListedAt: now - 4_000,
+        pendingEnds: [now - 9_000, now - 8_500],
         burstUntil: now - 1,
         budget: { ...heavy, free: 1 },
+        callLogDelayMs: 30_000,
+      },
+      // Its one slot spread over the 4 s its records were due since the last listing.
+      at: now - 4_000 + 3_999,
+      burst: true,
+    },
+    {
+      case: 'the burst’s last records were listed: a confirming listing leaves the slot to its Call Log query',
+      over: {
+        lastListedAt: now - 500,
+        pendingEnds: [now - 40_000],
+        burstUntil: now - 1_000,
+        budget: { ...heavy, free: 1 },
+        callLogDelayMs: 30_000,
+      },
+      at: now + 30_000,
+      burst: false,
+    },
+    {
+      case: 'once the burst’s Call Log query could go, the last slot is the listing’s again',
+      over: {
+        lastListedAt: now - 2_000,
+        pendingEnds: [now - 40_000],
+        burstUntil: now - 21_000,
+        budget: { ...heavy, free: 1 },
+        callLogDelayMs: 30_000,
       },
       at: now - 2_000 + 6_100,
       burst: false,
