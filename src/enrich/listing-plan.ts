@@ -88,8 +88,7 @@ export function planListing(input: ListingPlanInput, pace = defaultListingPace):
   const lastRecordsListed = (lastListedAt ?? -Infinity) >= rememberedUntil - lastRecordsSlackMs;
   const inBurst = recordsStillDue || !lastRecordsListed;
   const callLogAt = rememberedUntil - visibility.maxMs + (input.callLogDelayMs ?? -Infinity);
-  const reserve =
-    recordsStillDue || (lastRecordsListed && now < callLogAt) ? pace.callLogReserve : 0;
+  const reserve = recordsStillDue || (lastRecordsListed && now < callLogAt) ? pace.callLogReserve : 0;
   // In a burst, the slots to spare are spread over the time its known records are still due: never
   // faster than the burst pace (more calls may come), never slower than the even one.
   const spare = budget.free - reserve;
