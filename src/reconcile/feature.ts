@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { RingCentralCallRecord } from '../calls/types.js';
 import type { Config } from '../config.js';
 import { createDeliveredLedger } from '../deliver/ledger.js';
 import { createDeliveryScheduler } from '../deliver/schedule.js';
@@ -9,7 +8,8 @@ import type { RingCentralRequests } from '../ringcentral/client.js';
 import type { Services } from '../services.js';
 import { createReconcileMetrics, type ReconcileMetrics } from './metrics.js';
 import { RECONCILE_JOB, createReconciler } from './reconciler.js';
-import { createRecovery, recoveredCount } from './recover.js';
+import { createLookupRecovery } from './from-lookups.js';
+import { createRecovery } from './recover.js';
 import { createReconcileStore, type ReconcileState } from './state.js';
 
 export interface ReconcileDeps {
@@ -71,6 +71,12 @@ export const reconcileFeature: FeatureFactory = async (context) => {
     if (intervalMs === 0) await context.queues.maintenance.removeJobScheduler(RECONCILE_JOB);
     else await store.markEnabled();
   }
+  const fromLookups = createLookupRecovery({
+    recovery,
+    queues: context.queues,
+    graceMs: config.reconcile.graceMs,
+    logger,
+  });
   // Readiness and scrapes read through the fail-fast producer connection.
   const reader = createReconcileStore(context.redis, context.keys);
 
@@ -82,21 +88,10 @@ export const reconcileFeature: FeatureFactory = async (context) => {
         handler: () => reconciler.run(),
         ...(intervalMs > 0 ? { everyMs: intervalMs } : {}),
       },
+      fromLookups.recheckJob,
     ],
-    // The enrich lookups' Call Log queries list every call of their period: a call whose notifications
-    // were lost is recovered from the first one that has it, without waiting for the next scan (the
-    // scan still covers every call; the ledger and job ids keep a call from going out twice).
-    ...(intervalMs > 0
-      ? {
-          onCallLogRecords: async (records: RingCentralCallRecord[]) => {
-            // The scan asks for voice calls only; the lookups' query has faxes too.
-            const calls = records.filter((record) => (record.type ?? 'Voice') === 'Voice');
-            const tally = await recovery.page(calls, { via: 'reconcile' });
-            if (recoveredCount(tally) > 0)
-              logger.warn({ recovered: tally.recovered }, 'calls recovered from a Call Log lookup');
-          },
-        }
-      : {}),
+    // Lost calls found in the enrich lookups' Call Log pages (from-lookups.ts).
+    ...(intervalMs > 0 ? { onCallLogRecords: fromLookups.onCallLogRecords } : {}),
     readiness: async () => ({ reconcile: describeReconcile(await reader.read(), intervalMs) }),
     refreshMetrics: async () => metrics.show(await reader.read()),
   };

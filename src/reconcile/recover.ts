@@ -127,7 +127,13 @@ export function createRecovery(deps: Deps) {
     /** Decide and act on every call of one page; `dryRun` decides only. */
     async page(
       records: RingCentralCallRecord[],
-      options: { via: RecoveredBy; dryRun?: boolean; now?: number },
+      options: {
+        via: RecoveredBy;
+        dryRun?: boolean;
+        now?: number;
+        /** Receives the records of the calls left for being too recent (to decide again later). */
+        tooRecent?: (records: RingCentralCallRecord[]) => void;
+      },
     ): Promise<PageTally> {
       const now = options.now ?? Date.now();
       const { calls, unidentified } = groupByCall(records);
@@ -142,6 +148,7 @@ export function createRecovery(deps: Deps) {
         const decision = decideRecovery(facts, now, deps.graceMs);
         if (decision.action === 'leave') {
           tally.left[decision.why] = (tally.left[decision.why] ?? 0) + 1;
+          if (decision.why === 'too-recent') options.tooRecent?.(callRecords);
           continue;
         }
         if (!options.dryRun)

@@ -131,6 +131,31 @@ describe('reconcile › lost notifications', () => {
     expect(stack.crm.requests).toHaveLength(2);
   });
 
+  it('a lost call too recent for the lookup that listed it is decided again after the grace, from the same page', async () => {
+    // A grace longer than the lookup takes to come: the silent call is too recent for it.
+    stack = await startStack({
+      env: { ...reconcileEnv, RECONCILE_INTERVAL_MS: '600000', RECONCILE_GRACE_MS: '5000' },
+    });
+    const service = stack.services[0]!;
+    const silent = await stack.fake.calls.play({ deliverNotifications: false, talkMs: 50 });
+    const unlisted = await stack.fake.calls.play({ missingFromActiveCalls: true, talkMs: 50 });
+    const callLogRequests = () =>
+      stack!.fake.requestLog.filter((entry) => entry.path.endsWith('/call-log')).length;
+
+    await eventually(async () => deliveredCalls(stack!.crm).has(unlisted.telephonySessionId), 15_000);
+    const lookups = callLogRequests();
+    expect(deliveredCalls(stack.crm).has(silent.telephonySessionId)).toBe(false);
+    await eventually(async () => deliveredCalls(stack!.crm).has(silent.telephonySessionId), 15_000);
+    expect(deliveredCalls(stack.crm).get(silent.telephonySessionId)).toMatchObject({
+      recoveredBy: 'reconcile',
+    });
+    // No request of its own, and no scan: the records the lookup already had.
+    expect(callLogRequests()).toBe(lookups);
+    const state = await createReconcileStore(service.services.redis, service.services.keys).read();
+    expect(state.lastSuccessAt).toBeUndefined();
+    expect(stack.crm.requests).toHaveLength(2);
+  });
+
   it('the delivered ledger outlives the deliver job: a call is not sent again once its job is gone', async () => {
     stack = await startStack({ env: reconcileEnv });
     const call = await stack.fake.calls.play({ talkMs: 50 });
