@@ -75,6 +75,7 @@ export const reconcileFeature: FeatureFactory = async (context) => {
     recovery,
     queues: context.queues,
     graceMs: config.reconcile.graceMs,
+    followUpMs: config.reconcile.graceMs + config.enrich.callLogDelayMs,
     logger,
   });
   // Readiness and scrapes read through the fail-fast producer connection.

@@ -156,6 +156,28 @@ describe('reconcile › lost notifications', () => {
     expect(stack.crm.requests).toHaveLength(2);
   });
 
+  it('once a lookup found a lost call, a scan follows within a minute instead of at the next interval', async () => {
+    // The follow-up comes RECONCILE_GRACE_MS + ENRICH_CALL_LOG_DELAY_MS after the recovery: 3.8 s here.
+    stack = await startStack({
+      env: { ...reconcileEnv, RECONCILE_INTERVAL_MS: '600000', ENRICH_CALL_LOG_DELAY_MS: '3500' },
+    });
+    const service = stack.services[0]!;
+    const first = await stack.fake.calls.play({ deliverNotifications: false, talkMs: 50 });
+    const unlisted = await stack.fake.calls.play({ missingFromActiveCalls: true, ringMs: 400, talkMs: 200 });
+    await eventually(async () => deliveredCalls(stack!.crm).has(first.telephonySessionId), 15_000);
+    // Lost after the lookup that found the first: only a scan can find it, and none is due for 10 minutes.
+    const later = await stack.fake.calls.play({ deliverNotifications: false, talkMs: 50 });
+
+    await eventually(async () => deliveredCalls(stack!.crm).has(later.telephonySessionId), 15_000);
+    expect(deliveredCalls(stack.crm).get(later.telephonySessionId)).toMatchObject({
+      recoveredBy: 'reconcile',
+    });
+    const state = await createReconcileStore(service.services.redis, service.services.keys).read();
+    expect(state.lastSuccessAt).toBeGreaterThan(first.endedAt!);
+    expect(deliveredCalls(stack.crm).has(unlisted.telephonySessionId)).toBe(true);
+    expect(stack.crm.requests).toHaveLength(3);
+  });
+
   it('the delivered ledger outlives the deliver job: a call is not sent again once its job is gone', async () => {
     stack = await startStack({ env: reconcileEnv });
     const call = await stack.fake.calls.play({ talkMs: 50 });
