@@ -35,18 +35,18 @@ function source(records: () => RingCentralCallRecord[]) {
   return { calls, fetchAll };
 }
 
+/** An account's shared listing of `kind` on one Redis connection (a process), under the test prefix. */
+const sharedListing = (
+  fetchAll: () => Promise<RingCentralCallRecord[]>,
+  minIntervalMs: number,
+  kind: 'active-calls' | 'call-log' = 'active-calls',
+  redis = connections[0]!,
+) => createSharedListing({ redis, keys: createKeys(prefix), kind, minIntervalMs, fetchAll });
+
 describe('shared listing › single flight', () => {
   it('100 pending calls across three processes are served by one request', async () => {
     const { calls, fetchAll } = source(() => Array.from({ length: 100 }, (_, n) => record(n)));
-    const listings = connections.map((redis) =>
-      createSharedListing({
-        redis,
-        keys: createKeys(prefix),
-        kind: 'active-calls',
-        minIntervalMs: 5_000,
-        fetchAll,
-      }),
-    );
+    const listings = connections.map((redis) => sharedListing(fetchAll, 5_000, 'active-calls', redis));
     const notBefore = Date.now();
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, n) =>
@@ -61,13 +61,7 @@ describe('shared listing › single flight', () => {
   it('a call absent from the latest listing waits for the next one, no sooner than the interval', async () => {
     let visible = false;
     const { calls, fetchAll } = source(() => (visible ? [record(1)] : []));
-    const listing = createSharedListing({
-      redis: connections[0]!,
-      keys: createKeys(prefix),
-      kind: 'active-calls',
-      minIntervalMs: 300,
-      fetchAll,
-    });
+    const listing = sharedListing(fetchAll, 300);
     const call = { telephonySessionId: 's-1', sessionId: '1001' };
     const first = await listing.lookup('acc', call, Date.now());
     expect(first.status).toBe('absent');
@@ -86,13 +80,7 @@ describe('shared listing › single flight', () => {
 
   it('a record already in the latest listing matches, even when the call asks for a later one', async () => {
     const { calls, fetchAll } = source(() => [record(1), record(2)]);
-    const listing = createSharedListing({
-      redis: connections[0]!,
-      keys: createKeys(prefix),
-      kind: 'active-calls',
-      minIntervalMs: 5_000,
-      fetchAll,
-    });
+    const listing = sharedListing(fetchAll, 5_000);
     const first = await listing.lookup('acc', { telephonySessionId: 's-1', sessionId: '1001' }, Date.now());
     expect(first.status).toBe('matched');
     // Call 2 expected its record only from now on (its learned visibility delay): it showed sooner,
@@ -108,13 +96,7 @@ describe('shared listing › single flight', () => {
 
   it('a record still In Progress does not match', async () => {
     const { fetchAll } = source(() => [record(1, 'In Progress')]);
-    const listing = createSharedListing({
-      redis: connections[0]!,
-      keys: createKeys(prefix),
-      kind: 'active-calls',
-      minIntervalMs: 100,
-      fetchAll,
-    });
+    const listing = sharedListing(fetchAll, 100);
     const result = await listing.lookup('acc', { telephonySessionId: 's-1', sessionId: '1001' }, Date.now());
     expect(result.status).toBe('in-progress');
   });
@@ -123,13 +105,7 @@ describe('shared listing › single flight', () => {
     const withoutTsid = { ...record(1), telephonySessionId: undefined };
     const otherSession = { ...record(2), sessionId: '1001' };
     const { fetchAll } = source(() => [withoutTsid, otherSession]);
-    const listing = createSharedListing({
-      redis: connections[0]!,
-      keys: createKeys(prefix),
-      kind: 'call-log',
-      minIntervalMs: 100,
-      fetchAll,
-    });
+    const listing = sharedListing(fetchAll, 100, 'call-log');
     const result = await listing.lookup('acc', { telephonySessionId: 's-1', sessionId: '1001' }, Date.now());
     expect(result.status).toBe('matched');
     expect(result.status === 'matched' && result.records.map((r) => r.id)).toEqual(['rec-1']);
