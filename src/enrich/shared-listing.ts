@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RingCentralCallRecord } from '../calls/types.js';
 import type { Keys } from '../infra/keys.js';
 import { runExclusive } from '../infra/redis-lock.js';
-import { createListingStore, type ListingKind, type ListingMeta } from './listing-store.js';
+import { createListingStore, type ListingKind } from './listing-store.js';
 import { matchRecords } from './match.js';
 
 export type LookupResult =
@@ -79,24 +79,6 @@ export function createSharedListing({
     });
   }
 
-  async function inspect(
-    accountId: string,
-    meta: ListingMeta,
-    call: CallKeys,
-    fetched: boolean,
-  ): Promise<LookupResult> {
-    const match = matchRecords(await store.find(accountId, meta.fetchId, call));
-    if (match.status === 'matched')
-      return { ...match, fetchId: meta.fetchId, listedAt: meta.startedAt, fetched };
-    return {
-      status: match.status,
-      retryAt: await nextListingAt(accountId, meta.startedAt, meta.startedAt + 1),
-      fetchId: meta.fetchId,
-      listedAt: meta.startedAt,
-      fetched,
-    };
-  }
-
   return {
     kind,
     store,
@@ -108,19 +90,20 @@ export function createSharedListing({
       let fetched = false;
       for (let round = 0; round < 3; round++) {
         const meta = await store.meta(accountId);
-        if (meta && meta.startedAt < notBefore) {
+        if (meta) {
+          const listing = { fetchId: meta.fetchId, listedAt: meta.startedAt, fetched };
           // A finished record matches in any listing, even one sent before the time the call asked
           // for: records can show sooner than the call expected (the visibility delay is learned from
           // listings, so it errs late), and the listing that has it may be the one already here.
-          const early = matchRecords(await store.find(accountId, meta.fetchId, call));
-          if (early.status === 'matched')
-            return { ...early, fetchId: meta.fetchId, listedAt: meta.startedAt, fetched };
-        }
-        if (meta && meta.startedAt >= notBefore) {
-          const result = await inspect(accountId, meta, call, fetched);
-          if (result.status === 'matched' || Date.now() < result.retryAt) return result;
-          // Absent from a listing that is already old enough to be replaced: ask for a newer one.
-          notBefore = meta.startedAt + 1;
+          const match = matchRecords(await store.find(accountId, meta.fetchId, call));
+          if (match.status === 'matched') return { ...match, ...listing };
+          // Only a listing sent at or after `notBefore` says the record is absent.
+          if (meta.startedAt >= notBefore) {
+            const retryAt = await nextListingAt(accountId, meta.startedAt, meta.startedAt + 1);
+            if (Date.now() < retryAt) return { status: match.status, retryAt, ...listing };
+            // Absent from a listing that is already old enough to be replaced: ask for a newer one.
+            notBefore = meta.startedAt + 1;
+          }
         }
         const nextAllowed = await nextListingAt(accountId, meta?.startedAt, notBefore);
         if (Date.now() < nextAllowed) return { status: 'waiting', retryAt: nextAllowed, fetched };
