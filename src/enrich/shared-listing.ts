@@ -33,7 +33,7 @@ interface Options {
   /** Fetches the whole listing (all pages). Throws RetryableError when the budget says wait. */
   fetchAll: (accountId: string) => Promise<RingCentralCallRecord[]>;
   lockTtlMs?: number;
-  /** Called once a new listing is saved (wakes the jobs waiting for its records). */
+  /** Called once a new listing is saved, after the lock is released (wakes the jobs waiting for its records). */
   onSaved?: (accountId: string, records: RingCentralCallRecord[]) => Promise<void>;
 }
 
@@ -57,7 +57,7 @@ export function createSharedListing({
   const lockKey = (accountId: string) => keys.listingLock(kind, accountId);
 
   /** One caller fetches; the others wait for it and then read what it saved ('not-now' to them). */
-  function fetchFresh(accountId: string, notBefore: number): Promise<'fetched' | 'not-now'> {
+  async function fetchFresh(accountId: string, notBefore: number): Promise<'fetched' | 'not-now'> {
     const notNow = 'not-now' as const;
     const options = {
       ttlMs: lockTtlMs,
@@ -66,7 +66,7 @@ export function createSharedListing({
       reuse: async () => ({ value: notNow }),
       onTimeout: () => notNow,
     };
-    return runExclusive(redis, lockKey(accountId), options, async () => {
+    const saved = await runExclusive(redis, lockKey(accountId), options, async () => {
       // Another process may have fetched while we were getting here.
       const meta = await store.meta(accountId);
       if (meta && meta.startedAt >= notBefore) return notNow;
@@ -74,9 +74,13 @@ export function createSharedListing({
       const startedAt = Date.now();
       const records = await fetchAll(accountId);
       await store.save(accountId, startedAt, records);
-      await onSaved?.(accountId, records);
-      return 'fetched';
+      return records;
     });
+    if (saved === notNow) return notNow;
+    // Once saved, the listing is everyone's: what follows (waking its calls, a feature reading the page)
+    // need not keep the other callers out of the lock.
+    await onSaved?.(accountId, saved);
+    return 'fetched';
   }
 
   return {
