@@ -92,7 +92,7 @@ export function planListing(input: ListingPlanInput, pace = defaultListingPace):
   // In a burst, the slots to spare are spread over the time its known records are still due: never
   // faster than the burst pace (more calls may come), never slower than the even one.
   const spare = budget.free - reserve;
-  const dueUntil = Math.max(input.burstUntil ?? -Infinity, burstUntil ?? -Infinity);
+  const dueUntil = Math.max(rememberedUntil, burstUntil ?? -Infinity);
   const spread = lastListedAt === undefined ? 0 : (dueUntil - lastListedAt) / spare;
   // The burst pace assumes the window's slots are the listings'; those background work took before the
   // burst began are made up by a slower pace, so the last of the burst's records still find a listing.

@@ -23,7 +23,7 @@ const backgroundAfterBurstMs = 5_000;
  * Until when a burst's lookups may want every Heavy slot: its records are due in Active Calls until
  * `burstUntil`, and the Call Log queries for those it never lists go out once the log can have them.
  */
-export function burstBusyUntil(burstUntil: number, visibilityMaxMs: number, callLogDelayMs: number): number {
+function burstBusyUntil(burstUntil: number, visibilityMaxMs: number, callLogDelayMs: number): number {
   const lastEnd = burstUntil - visibilityMaxMs;
   return Math.max(burstUntil, lastEnd + callLogDelayMs) + backgroundAfterBurstMs;
 }
